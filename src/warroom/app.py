@@ -1,0 +1,84 @@
+"""The composition root: ``create_app(settings)`` wires engine, sessions, events, routes and
+templates. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
+
+from warroom import __version__
+from warroom.access.service import ensure_secret
+from warroom.db import make_engine, make_session_factory, transaction, upgrade, utcnow
+from warroom.errors import install_handlers
+from warroom.events import Dispatcher
+from warroom.settings import Settings
+from warroom.web.middleware import BodyLimit, RequestLog
+
+log = logging.getLogger("warroom.app")
+WEB = Path(__file__).parent / "web"
+
+
+def _routers() -> list[object]:
+    from warroom.access import api as access_api
+    from warroom.catalog import api as catalog_api
+    from warroom.incidents import api as incidents_api
+    from warroom.incidents import templates_api
+    from warroom.web import health, live
+
+    return [
+        health.router,
+        access_api.router,
+        catalog_api.router,
+        incidents_api.router,
+        templates_api.router,
+        live.router,
+    ]
+
+
+def _page_routers() -> list[object]:
+    from warroom.web import pages
+
+    return list(pages.routers())
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    migrate: bool = True,
+) -> FastAPI:
+    engine = engine or make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    sessions = make_session_factory(engine)
+    dispatcher = Dispatcher()
+    dispatcher.bind(sessions)
+    with transaction(sessions) as session:
+        secret = settings.secret_key or ensure_secret(session=session)
+
+    app = FastAPI(title="warroom", version=__version__, description="Incident command API.")
+    app.state.settings, app.state.engine, app.state.sessions = settings, engine, sessions
+    app.state.dispatcher, app.state.clock = dispatcher, clock
+    install_handlers(app)
+    for router in _routers() + _page_routers():
+        app.include_router(router)  # type: ignore[arg-type]
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="warroom_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestLog)
+    return app

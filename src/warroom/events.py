@@ -1,0 +1,96 @@
+"""A small in-process dispatcher for domain events.
+
+Services call ``emit(session, event)``; the event is held on the session and published only
+after the transaction commits, so nobody reacts to work that was rolled back. Listeners run
+synchronously in the committing thread; async waiters (live pages) are woken through
+``Changes``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("warroom.events")
+_PENDING = "warroom.pending_events"
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    name: str
+    subject: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Listener = Callable[[DomainEvent], None]
+
+
+def emit(session: Session, event: DomainEvent) -> None:
+    session.info.setdefault(_PENDING, []).append(event)
+
+
+class Changes:
+    """Wakes waiting async tasks (possibly on another thread's loop) when something changed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+
+    def notify(self) -> None:
+        with self._lock:
+            waiters = list(self._waiters)
+        for loop, flag in waiters:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(flag.set)
+
+    async def wait(self, timeout: float) -> None:
+        flag = asyncio.Event()
+        entry = (asyncio.get_running_loop(), flag)
+        with self._lock:
+            self._waiters.add(entry)
+        try:
+            await asyncio.wait_for(flag.wait(), timeout)
+        except TimeoutError:
+            pass
+        finally:
+            with self._lock:
+                self._waiters.discard(entry)
+
+
+class Dispatcher:
+    def __init__(self) -> None:
+        self._listeners: dict[str, list[Listener]] = defaultdict(list)
+        self.changes = Changes()
+
+    def subscribe(self, name: str, listener: Listener) -> None:
+        """``name`` is an event name or ``*`` for all."""
+        self._listeners[name].append(listener)
+
+    def publish(self, event: DomainEvent) -> None:
+        for listener in [*self._listeners[event.name], *self._listeners["*"]]:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("listener failed", extra={"event": event.name})
+        self.changes.notify()
+
+    def bind(self, factory: sessionmaker[Session]) -> None:
+        """Publish each session's events after it commits; drop them on rollback."""
+
+        def after_commit(session: Session) -> None:
+            for item in session.info.pop(_PENDING, []):
+                self.publish(item)
+
+        def after_rollback(session: Session) -> None:
+            session.info.pop(_PENDING, None)
+
+        sa_event.listen(factory, "after_commit", after_commit)
+        sa_event.listen(factory, "after_soft_rollback", lambda s, _t: after_rollback(s))

@@ -1,0 +1,47 @@
+"""Runtime settings, read once from ``WARROOM_*`` variables (or a file) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob the server and CLI understand.
+
+    ``secret_key`` has no default on purpose: when absent, one is generated on first start and
+    stored in the database, so no two installations share a key.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="WARROOM_",
+        env_file=("warroom.env",),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    database_url: str = Field(default="sqlite:///warroom.db")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    secret_key: str | None = None
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: str = "INFO"
+    log_json: bool = True
+    # How often an open live stream looks for changes written by other processes (the CLI,
+    # another replica); local writes wake it at once.
+    live_poll_seconds: float = Field(default=1.0, gt=0)
+    cookie_secure: bool = False
+    session_max_age_seconds: int = 12 * 3600
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(config_file: Path | None = None) -> Settings:
+    """Settings from the environment, and from an env-style file when one is named."""
+    if config_file is not None:
+        return Settings(_env_file=config_file)
+    return Settings()
