@@ -18,6 +18,9 @@ from warroom.access.rules import Role, new_token, split_token, token_usable
 from warroom.errors import Conflict, InvalidInput, NotFound
 
 _hasher = PasswordHasher()
+# A token secret is 256 random bits, so no amount of hashing cost changes how hard it is to
+# guess; a light argon2 keeps every API call cheap while the database still holds no token.
+_token_hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 # argon2 is slow by design; remember tokens already verified in this process (by digest, never
 # the token itself) so each API call does not pay for it again. Revocation is still checked.
 _verified: dict[str, int] = {}
@@ -110,7 +113,7 @@ def do_create_token(
     text, parts = new_token()
     row = ApiToken(
         key_id=parts.key_id,
-        secret_hash=hash_secret(parts.secret),
+        secret_hash=_token_hasher.hash(parts.secret),
         person_id=person.id,
         name=name,
         role=wanted.value,
@@ -134,7 +137,7 @@ def authenticate_token(*, session: Session, token: str, now: datetime) -> Actor 
     digest = hashlib.sha256(token.encode()).hexdigest()
     if _verified.get(digest) != row.id:
         try:
-            _hasher.verify(row.secret_hash, parts.secret)
+            _token_hasher.verify(row.secret_hash, parts.secret)
         except (VerificationError, InvalidHashError):
             return None
         _verified[digest] = row.id
@@ -195,3 +198,9 @@ def do_create_team(
     session.add(team)
     session.flush()
     return team
+
+
+def list_people(*, session: Session) -> list[Person]:
+    """Active people, by name: who can be named commander, assigned or brought in."""
+    query = select(Person).where(Person.active.is_(True)).order_by(Person.name)
+    return list(session.scalars(query))

@@ -171,3 +171,30 @@ def list_incidents(
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1].id) if more and rows else None
+
+
+def commanders(*, session: Session, incident_ids: list[int]) -> dict[int, Person]:
+    """The current commander of each incident, in one query (for lists)."""
+    if not incident_ids:
+        return {}
+    query = select(RoleAssignment).where(
+        RoleAssignment.incident_id.in_(incident_ids),
+        RoleAssignment.role == IncidentRole.commander.value,
+        RoleAssignment.ended_at.is_(None),
+    )
+    return {row.incident_id: row.person for row in session.scalars(query)}
+
+
+def held_roles(*, session: Session, person_id: int) -> list[tuple[Incident, RoleAssignment]]:
+    """The roles a person holds now on active incidents, most severe first."""
+    query = (
+        select(Incident, RoleAssignment)
+        .join(RoleAssignment, RoleAssignment.incident_id == Incident.id)
+        .where(
+            RoleAssignment.person_id == person_id,
+            RoleAssignment.ended_at.is_(None),
+            Incident.status.in_(ACTIVE_STATUSES),
+        )
+        .order_by(Incident.severity, Incident.id.desc())
+    )
+    return [(incident, role) for incident, role in session.execute(query).tuples()]

@@ -6,4 +6,15 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    return []
+    # Imported here, not at module level: nothing happens at import time, and the domains'
+    # page modules import the shared helpers in this package.
+    from warroom.access import pages as access_pages
+    from warroom.incidents import pages as incident_pages
+    from warroom.incidents import pages_room, pages_templates
+
+    return [
+        access_pages.router,
+        incident_pages.router,
+        pages_room.router,
+        pages_templates.router,
+    ]

@@ -1,0 +1,329 @@
+"""The war room of one incident: everything about it on one page, and the forms that change it.
+
+Every form posts here and is answered with a redirect back to the room (PRG). When a service
+refuses (a stale version, an illegal transition, an unknown person) the transaction is rolled
+back and the room is shown again with the refusal next to the form that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, NoReturn
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from warroom.access.deps import DbSession, Now
+from warroom.access.pages import PageResponder, PageViewer
+from warroom.access.rules import Role
+from warroom.access.service import Actor, list_people
+from warroom.errors import InvalidInput, WarroomError
+from warroom.incidents import people, tasks, timeline
+from warroom.incidents.models import Incident
+from warroom.incidents.rules import (
+    ALLOWED_TRANSITIONS,
+    IncidentRole,
+    Severity,
+    Status,
+    TaskStatus,
+    format_ref,
+)
+from warroom.incidents.schemas import IncidentUpdate, NoteCreate, TaskCreate, TaskUpdate
+from warroom.incidents.service import (
+    access_incident,
+    active_roles,
+    check_person,
+    participants,
+)
+from warroom.incidents.service import tasks as load_tasks
+from warroom.incidents.service import timeline as load_timeline
+from warroom.incidents.update import do_update
+from warroom.web.csrf import check_csrf
+from warroom.web.render import PageRoute, flash, form_errors, parse_local, render, see_other
+
+router = APIRouter(route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["pages"])
+Change = Callable[[Incident], str]
+
+
+def _room_context(session: Session, incident: Incident, actor: Actor) -> dict[str, Any]:
+    roles = active_roles(session=session, incident=incident)
+    commander = next((r for r in roles if r.role == IncidentRole.commander), None)
+    current = Status(incident.status)
+    return {
+        "actor": actor,
+        "incident": incident,
+        "ref": format_ref(incident.id),
+        "roles": roles,
+        "commander": commander,
+        "participants": participants(session=session, incident=incident),
+        "tasks": load_tasks(session=session, incident=incident),
+        "events": load_timeline(session=session, incident=incident),
+        "people": list_people(session=session),
+        "next_statuses": [s for s in Status if s in ALLOWED_TRANSITIONS[current]],
+        "severities": list(Severity),
+        "incident_roles": list(IncidentRole),
+        "task_statuses": list(TaskStatus),
+        "can_edit": actor.allows(Role.responder),
+        "can_release": actor.allows(Role.manager)
+        or (commander is not None and commander.person_id == actor.person_id),
+        "stream": f"/live/stream?incident={format_ref(incident.id)}",
+        "page_url": f"/incidents/{format_ref(incident.id)}",
+        "nav": "incidents",
+    }
+
+
+def _room(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    ref: str,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    incident = access_incident(session=session, ref=ref, actor=actor)
+    context = _room_context(session, incident, actor) | (extra or {})
+    return render(request, "room.html", context, status)
+
+
+def _act(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    ref: str,
+    form: str,
+    change: Change,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    """Run one change; on success flash what happened and go back to the form's section."""
+    incident = access_incident(session=session, ref=ref, actor=actor)
+    try:
+        done = change(incident)
+        session.flush()
+    except (ValidationError, WarroomError) as exc:
+        # Roll back before answering: the request's transaction would otherwise commit
+        # whatever the service flushed before it refused.
+        session.rollback()
+        status = exc.status if isinstance(exc, WarroomError) else 422
+        message = "; ".join(form_errors(exc).values())
+        extra = {"errors": {form: message}, "values": {form: values or {}}}
+        return _room(request, session, actor, ref, extra, status)
+    flash(request, done)
+    return see_other(f"/incidents/{format_ref(incident.id)}#{form}")
+
+
+@router.get("/incidents/{ref}")
+def room(ref: str, request: Request, session: DbSession, actor: PageViewer) -> Response:
+    return _room(request, session, actor, ref)
+
+
+Version = Annotated[int | None, Form()]
+
+
+@router.post("/incidents/{ref}/status")
+def change_status(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+    status: Annotated[str, Form()] = "",
+    version: Version = None,
+    message: Annotated[str, Form()] = "",
+) -> Response:
+    def change(incident: Incident) -> str:
+        if status not in Status.__members__:
+            _refuse("status", "choose the next status")
+        data = IncidentUpdate(status=status, version=version, message=message or None)
+        do_update(session=session, incident=incident, actor=actor, data=data, now=at)
+        return f"Status is now {incident.status}."
+
+    values = {"status": status, "message": message}
+    return _act(request, session, actor, ref, "status", change, values)
+
+
+@router.post("/incidents/{ref}/severity")
+def change_severity(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+    severity: Annotated[str, Form()] = "",
+    version: Version = None,
+    message: Annotated[str, Form()] = "",
+) -> Response:
+    def change(incident: Incident) -> str:
+        if severity not in Severity.__members__:
+            _refuse("severity", "choose a severity")
+        data = IncidentUpdate(severity=severity, version=version, message=message or None)
+        do_update(session=session, incident=incident, actor=actor, data=data, now=at)
+        return f"Severity is now {incident.severity}."
+
+    values = {"severity": severity, "message": message}
+    return _act(request, session, actor, ref, "severity", change, values)
+
+
+@router.post("/incidents/{ref}/notes")
+def add_note(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+    text: Annotated[str, Form()] = "",
+    occurred_at: Annotated[str, Form()] = "",
+) -> Response:
+    def change(incident: Incident) -> str:
+        when = parse_local(occurred_at, actor.timezone, "occurred_at")
+        note = NoteCreate(text=text, occurred_at=when)
+        timeline.do_add_note(
+            session=session,
+            incident=incident,
+            actor=actor,
+            text=note.text,
+            now=at,
+            occurred_at=note.occurred_at,
+        )
+        return "Note added to the timeline."
+
+    values = {"text": text, "occurred_at": occurred_at}
+    return _act(request, session, actor, ref, "note", change, values)
+
+
+@router.post("/incidents/{ref}/roles")
+def assign_role(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+    role: Annotated[str, Form()] = "",
+    person: Annotated[str, Form()] = "",
+) -> Response:
+    def change(incident: Incident) -> str:
+        if role not in IncidentRole.__members__:
+            _refuse("role", "choose a role")
+        who = check_person(session=session, email=person, field="person")
+        people.do_assign_role(
+            session=session,
+            incident=incident,
+            actor=actor,
+            role=IncidentRole(role),
+            person=who,
+            now=at,
+        )
+        return f"{who.name} is {IncidentRole(role).label.lower()}."
+
+    return _act(request, session, actor, ref, "roles", change, {"role": role, "person": person})
+
+
+@router.post("/incidents/{ref}/roles/{assignment_id}/unassign")
+def unassign_role(
+    ref: str,
+    assignment_id: int,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+) -> Response:
+    def change(incident: Incident) -> str:
+        row = people.do_unassign_role(
+            session=session, incident=incident, actor=actor, assignment_id=assignment_id, now=at
+        )
+        return f"{row.person.name} no longer holds that role."
+
+    return _act(request, session, actor, ref, "roles", change)
+
+
+@router.post("/incidents/{ref}/participants")
+def add_participant(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+    person: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    def change(incident: Incident) -> str:
+        who = check_person(session=session, email=person, field="person")
+        if not reason.strip():
+            _refuse("reason", "say why they are needed")
+        people.do_join(
+            session=session, incident=incident, actor=actor, person=who, reason=reason, now=at
+        )
+        return f"{who.name} joined."
+
+    values = {"person": person, "reason": reason}
+    return _act(request, session, actor, ref, "participants", change, values)
+
+
+@router.post("/incidents/{ref}/participants/{participant_id}/release")
+def release_participant(
+    ref: str,
+    participant_id: int,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+) -> Response:
+    def change(incident: Incident) -> str:
+        row = people.do_release(
+            session=session, incident=incident, actor=actor, participant_id=participant_id, now=at
+        )
+        return f"{row.person.name} released: you're clear."
+
+    return _act(request, session, actor, ref, "participants", change)
+
+
+@router.post("/incidents/{ref}/tasks")
+def add_task(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+    title: Annotated[str, Form()] = "",
+    assignee: Annotated[str, Form()] = "",
+) -> Response:
+    def change(incident: Incident) -> str:
+        data = TaskCreate(title=title, assignee=assignee or None)
+        task = tasks.do_add_task(session=session, incident=incident, actor=actor, data=data, now=at)
+        return f"Task added: {task.title}"
+
+    values = {"title": title, "assignee": assignee}
+    return _act(request, session, actor, ref, "tasks", change, values)
+
+
+@router.post("/incidents/{ref}/tasks/{task_id}")
+def update_task(
+    ref: str,
+    task_id: int,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+    status: Annotated[str, Form()] = "",
+    assignee: Annotated[str, Form()] = "",
+) -> Response:
+    def change(incident: Incident) -> str:
+        task = tasks.access_task(session=session, incident=incident, task_id=task_id)
+        # The row's form always sends both fields; pass on only what was changed, so the
+        # timeline does not say "assigned to" for a status change.
+        current = task.assignee.email if task.assignee else ""
+        data = TaskUpdate(
+            status=status or None,
+            assignee=assignee if assignee and assignee != current else None,
+            clear_assignee=not assignee,
+        )
+        tasks.do_update_task(
+            session=session, incident=incident, actor=actor, task=task, data=data, now=at
+        )
+        return f"Task “{task.title}” saved."
+
+    return _act(request, session, actor, ref, "tasks", change)
+
+
+def _refuse(field: str, detail: str) -> NoReturn:
+    raise InvalidInput(field, detail)
