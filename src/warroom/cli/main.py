@@ -1,10 +1,24 @@
-"""The ``warroom`` command."""
+"""The ``warroom`` command: setup, serving, tokens, demo data and incidents."""
 
 from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="warroom: incident command.")
+from warroom.cli import incidents, setup, tokens
+from warroom.cli.demo import demo
+
+# Locals in a traceback could include a token or a password: never print them.
+app = typer.Typer(
+    no_args_is_help=True,
+    help="warroom: incident command.",
+    pretty_exceptions_show_locals=False,
+)
+app.command()(setup.init)
+app.command()(setup.serve)
+app.command()(demo)
+app.add_typer(setup.db_app, name="db")
+app.add_typer(tokens.app, name="token")
+app.add_typer(incidents.app, name="incident")
 
 
 def run() -> None:
