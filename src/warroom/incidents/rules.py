@@ -5,6 +5,7 @@ No session, no clock: callers pass ``now``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -136,7 +137,7 @@ MILESTONES = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "r
 
 
 def milestones_for_status(
-    target: Status, current: dict[str, datetime | None], now: datetime
+    target: Status, current: Mapping[str, datetime | None], now: datetime
 ) -> dict[str, datetime | None]:
     """The milestone timestamps a status change sets (never overwriting one already known),
     and the ones a reopen clears."""
@@ -157,7 +158,7 @@ def milestones_for_status(
     return changes
 
 
-def check_milestone_order(values: dict[str, datetime | None], now: datetime) -> None:
+def check_milestone_order(values: Mapping[str, datetime | None], now: datetime) -> None:
     """Milestones happen in order: started ≤ detected ≤ acknowledged ≤ resolved, mitigated
     between started and resolved, and none in the future."""
     for name in MILESTONES:
@@ -169,7 +170,7 @@ def check_milestone_order(values: dict[str, datetime | None], now: datetime) -> 
     _check_chain(values, ("started_at", "mitigated_at", "resolved_at"))
 
 
-def _check_chain(values: dict[str, datetime | None], chain: tuple[str, ...]) -> None:
+def _check_chain(values: Mapping[str, datetime | None], chain: tuple[str, ...]) -> None:
     known = [(n, values[n]) for n in chain if values.get(n) is not None]
     for (earlier, a), (later, b) in pairwise(known):
         if a is not None and b is not None and b < a:
