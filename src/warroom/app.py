@@ -19,6 +19,7 @@ from warroom.db import make_engine, make_session_factory, transaction, upgrade, 
 from warroom.errors import install_handlers
 from warroom.events import Dispatcher
 from warroom.settings import Settings
+from warroom.web.apidocs import mount_docs
 from warroom.web.middleware import BodyLimit, RequestLog
 
 log = logging.getLogger("warroom.app")
@@ -64,13 +65,20 @@ def create_app(
     with transaction(sessions) as session:
         secret = settings.secret_key or ensure_secret(session=session)
 
-    app = FastAPI(title="warroom", version=__version__, description="Incident command API.")
+    app = FastAPI(
+        title="warroom",
+        version=__version__,
+        description="Incident command API.",
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, sessions
     app.state.dispatcher, app.state.clock = dispatcher, clock
     install_handlers(app)
     for router in _routers() + _page_routers():
         app.include_router(router)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    mount_docs(app)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,

@@ -142,6 +142,6 @@ def _security_headers(path: str, request_id: str) -> list[tuple[bytes, bytes]]:
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
     ]
-    if not path.startswith(("/docs", "/redoc")):
+    if not path.startswith(("/docs", "/redoc", "/docs-assets")):
         headers += [(b"x-frame-options", b"DENY"), (b"content-security-policy", PAGE_CSP.encode())]
     return headers

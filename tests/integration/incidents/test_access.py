@@ -89,3 +89,13 @@ def test_openapi_documents_the_incident_routes(client: TestClient) -> None:
         "/api/v1/incidents/{ref}/tasks",
     ):
         assert path in paths
+
+
+def test_api_docs_work_offline(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    asset = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    assert len(asset.content) > 100_000
