@@ -80,9 +80,7 @@ def list_(
     rows, nxt = list_incidents(
         session=session, actor=actor, wanted=wanted, cursor=cursor, limit=limit
     )
-    return Page[IncidentOut](
-        items=[present.incident_out(session, r) for r in rows], next_cursor=nxt
-    )
+    return Page[IncidentOut](items=present.incident_outs(session, rows), next_cursor=nxt)
 
 
 @router.get("/{ref}", response_model=IncidentDetail)

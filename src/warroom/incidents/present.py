@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.access.models import Person
@@ -110,6 +111,17 @@ def incident_out(session: Session, incident: Incident) -> IncidentOut:
     roles = active_roles(session=session, incident=incident)
     commander = next((r.person for r in roles if r.role == IncidentRole.commander), None)
     return IncidentOut.model_validate(_fields(incident, commander))
+
+
+def incident_outs(session: Session, incidents: list[Incident]) -> list[IncidentOut]:
+    """A page of incidents with their commanders found in one query, not one per incident."""
+    query = select(RoleAssignment).where(
+        RoleAssignment.incident_id.in_([i.id for i in incidents]),
+        RoleAssignment.role == IncidentRole.commander.value,
+        RoleAssignment.ended_at.is_(None),
+    )
+    commanders = {r.incident_id: r.person for r in session.scalars(query)}
+    return [IncidentOut.model_validate(_fields(i, commanders.get(i.id))) for i in incidents]
 
 
 def incident_detail(session: Session, incident: Incident) -> IncidentDetail:
