@@ -40,7 +40,15 @@ from warroom.incidents.service import tasks as load_tasks
 from warroom.incidents.service import timeline as load_timeline
 from warroom.incidents.update import do_update
 from warroom.web.csrf import check_csrf
-from warroom.web.render import PageRoute, flash, form_errors, parse_local, render, see_other
+from warroom.web.render import (
+    PageRoute,
+    flash,
+    form_errors,
+    label,
+    parse_local,
+    render,
+    see_other,
+)
 
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["pages"])
 Change = Callable[[Incident], str]
@@ -105,7 +113,10 @@ def _act(
         # whatever the service flushed before it refused.
         session.rollback()
         status = exc.status if isinstance(exc, WarroomError) else 422
-        message = "; ".join(form_errors(exc).values())
+        message = "; ".join(
+            text if field == "form" else f"{label(field)}: {text}"
+            for field, text in form_errors(exc).items()
+        )
         extra = {"errors": {form: message}, "values": {form: values or {}}}
         return _room(request, session, actor, ref, extra, status)
     flash(request, done)

@@ -123,9 +123,20 @@ def _save(
     except (ValidationError, WarroomError) as exc:
         session.rollback()
         status = exc.status if isinstance(exc, WarroomError) else 422
-        return _form_page(request, actor, template_id, values, form_errors(exc), status)
+        return _form_page(request, actor, template_id, values, _readable(form_errors(exc)), status)
     flash(request, f"Checklist “{saved.name}” saved.")
     return see_other("/task-templates")
+
+
+def _readable(errors: dict[str, str]) -> dict[str, str]:
+    """``items.0.due_minutes`` → ``task 1 due minutes``: rows as the form numbers them."""
+    named = {}
+    for field, message in errors.items():
+        parts = field.split(".")
+        if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit():
+            field = f"task {int(parts[1]) + 1} {parts[2]}"
+        named[field] = message
+    return named
 
 
 @router.post("/task-templates")

@@ -197,4 +197,4 @@ def held_roles(*, session: Session, person_id: int) -> list[tuple[Incident, Role
         )
         .order_by(Incident.severity, Incident.id.desc())
     )
-    return [(incident, role) for incident, role in session.execute(query).tuples()]
+    return [(incident, role) for incident, role in session.execute(query)]
