@@ -15,7 +15,7 @@ from warroom.access.service import Actor, actor_for
 from warroom.cli.backend import ListQuery
 from warroom.cli.problems import Problem, from_error, invalid, problem_body
 from warroom.db import make_engine, make_session_factory, transaction, upgrade, utcnow
-from warroom.errors import PermissionDenied, WarroomError
+from warroom.errors import PermissionDenied, VersionConflict, WarroomError
 from warroom.incidents import present
 from warroom.incidents.declare import do_declare
 from warroom.incidents.schemas import (
@@ -127,10 +127,17 @@ class LocalBackend:
             return [present.event_out(e) for e in timeline(session=session, incident=incident)]
 
     def update(self, ref: str, data: IncidentUpdate) -> IncidentDetail:
-        with self._unit(Role.responder) as (session, actor):
-            incident = access_incident(session=session, ref=ref, actor=actor)
-            do_update(session=session, incident=incident, actor=actor, data=data, now=self._clock())
-            return present.incident_detail(session, incident)
+        try:
+            with self._unit(Role.responder) as (session, actor):
+                incident = access_incident(session=session, ref=ref, actor=actor)
+                now = self._clock()
+                do_update(session=session, incident=incident, actor=actor, data=data, now=now)
+                return present.incident_detail(session, incident)
+        except Problem as exc:
+            if exc.body.get("title") == VersionConflict.title:
+                # As the API does: show the state that won, so the user can merge.
+                exc.body["current"] = self.show(ref).model_dump(mode="json")
+            raise
 
     def note(self, ref: str, data: NoteCreate) -> TimelineEventOut:
         with self._unit(Role.responder) as (session, actor):

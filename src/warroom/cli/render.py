@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -39,16 +40,23 @@ def severity(value: str) -> Text:
 def incident_table(page: Page[IncidentOut], zone: ZoneInfo) -> RenderableType:
     if not page.items:
         return Text("No incidents match.")
-    table = Table("Ref", "Sev", "Status", "Title", "Services", "Commander", "Declared")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    abbreviation = page.items[0].declared_at.astimezone(zone).strftime("%Z")
+    # Narrow terminals squeeze the rightmost columns first, so the fixed ones come first.
+    for name in ("Ref", f"Declared ({abbreviation})", "Sev", "Status"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("Title", min_width=20)
+    table.add_column("Services")
+    table.add_column("Commander")
     for item in page.items:
         table.add_row(
             item.ref,
+            item.declared_at.astimezone(zone).strftime("%b %d %H:%M"),
             severity(item.severity),
             item.status,
             item.title,
-            ", ".join(item.services) or "—",
+            "\n".join(item.services) or "—",
             who(item.commander),
-            when(item.declared_at, zone),
         )
     if page.next_cursor is None:
         return table

@@ -96,9 +96,10 @@ def fail(problem: Problem, as_json: bool) -> typer.Exit:
 
 
 def _database_problem(exc: SQLAlchemyError) -> Problem:
-    first = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
-    detail = f"{first} (is the database initialised? run `warroom init` or `warroom db upgrade`)"
-    return Problem(problem_body(503, "Database error", detail))
+    first = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    if "no such table" in first or "does not exist" in first:
+        first += " (is the database initialised? run `warroom init` or `warroom db upgrade`)"
+    return Problem(problem_body(503, "Database error", first))
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from warroom.cli.local import local_transaction
 from warroom.cli.problems import Problem, problem_body
 from warroom.cli.run import reporting
 from warroom.db import make_engine, upgrade, utcnow
-from warroom.settings import Settings, load_settings
+from warroom.settings import load_settings
 
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 ConfigOpt = Annotated[
@@ -117,7 +117,9 @@ def serve(
     host: Annotated[
         str | None, typer.Option(help="Address to listen on [default: 127.0.0.1]")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [default: 8080]")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port to listen on [default: 8080]")
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Run the web app and API; logs are JSON lines on stderr."""
@@ -128,8 +130,9 @@ def serve(
 
     settings = load_settings(config)
     changes = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
-    settings = Settings.model_validate(settings.model_dump() | changes)
+    settings = settings.model_copy(update=changes)
     configure_logging(settings.log_level, settings.log_json)
-    app = create_app(settings)
+    with reporting(as_json=False):
+        app = create_app(settings)
     # log_config=None keeps uvicorn's own messages in our JSON lines.
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
