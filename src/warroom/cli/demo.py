@@ -32,3 +32,4 @@ def demo() -> None:
     else:
         console.print(f"The {COMPANY} demo is already loaded; nothing changed.")
     console.print(_accounts(result))
+    console.print("Run `warroom serve` and sign in with one of these accounts.", highlight=False)
