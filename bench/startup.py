@@ -58,7 +58,9 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], deadline: float) -> None
     raise RuntimeError("server was not ready within the deadline")
 
 
-def measure(cmd: list[str], ready_url: str, env: dict[str, str], warm: list[str]) -> tuple[float, float]:
+def measure(
+    cmd: list[str], ready_url: str, env: dict[str, str], warm: list[str]
+) -> tuple[float, float]:
     began = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -84,8 +86,18 @@ def warroom_run(workdir: Path) -> tuple[float, float]:
 def reference_run(workdir: Path) -> tuple[float, float]:
     port = free_port()
     (workdir / "refapp.py").write_text(REFERENCE_APP)
-    cmd = [sys.executable, "-m", "uvicorn", "refapp:app", "--port", str(port),
-           "--log-level", "warning", "--app-dir", str(workdir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "refapp:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--app-dir",
+        str(workdir),
+    ]
     base = f"http://127.0.0.1:{port}"
     return measure(cmd, f"{base}/", dict(os.environ), [base])
 
@@ -97,21 +109,26 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         env = os.environ | {"WARROOM_DATABASE_URL": f"sqlite:///{workdir / 'warroom.db'}"}
-        subprocess.run([str(BIN / "warroom"), "demo"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "warroom"), "demo"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         ours = [warroom_run(workdir) for _ in range(args.runs)]
         ref = [reference_run(workdir) for _ in range(args.runs)]
     ready = statistics.median(r for r, _ in ours)
     rss = max(m for _, m in ours)
     ref_ready = statistics.median(r for r, _ in ref)
     ref_rss = max(m for _, m in ref)
-    print(f"warroom serve (demo data): ready {ready:.2f} s (median of {args.runs}), "
-          f"RSS {rss:.0f} MB (max)")
+    print(
+        f"warroom serve (demo data): ready {ready:.2f} s (median of {args.runs}), "
+        f"RSS {rss:.0f} MB (max)"
+    )
     print(f"reference bare uvicorn:    ready {ref_ready:.2f} s, RSS {ref_rss:.0f} MB")
     print(f"ratio: ready x{ready / ref_ready:.1f}, RSS x{rss / ref_rss:.1f}")
     ok = ready < READY_BUDGET_S and rss < RSS_BUDGET_MB
-    print(f"budgets (ready < {READY_BUDGET_S} s, RSS < {RSS_BUDGET_MB:.0f} MB): "
-          f"{'met' if ok else 'MISSED'}")
+    print(
+        f"budgets (ready < {READY_BUDGET_S} s, RSS < {RSS_BUDGET_MB:.0f} MB): "
+        f"{'met' if ok else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 
