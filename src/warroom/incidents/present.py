@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.access.models import Person
@@ -26,7 +25,7 @@ from warroom.incidents.schemas import (
     TemplateOut,
     TimelineEventOut,
 )
-from warroom.incidents.service import active_roles, participants, tasks
+from warroom.incidents.service import active_roles, commanders, participants, tasks
 
 
 def person_ref(person: Person | None) -> PersonRef | None:
@@ -115,13 +114,8 @@ def incident_out(session: Session, incident: Incident) -> IncidentOut:
 
 def incident_outs(session: Session, incidents: list[Incident]) -> list[IncidentOut]:
     """A page of incidents with their commanders found in one query, not one per incident."""
-    query = select(RoleAssignment).where(
-        RoleAssignment.incident_id.in_([i.id for i in incidents]),
-        RoleAssignment.role == IncidentRole.commander.value,
-        RoleAssignment.ended_at.is_(None),
-    )
-    commanders = {r.incident_id: r.person for r in session.scalars(query)}
-    return [IncidentOut.model_validate(_fields(i, commanders.get(i.id))) for i in incidents]
+    found = commanders(session=session, incident_ids=[i.id for i in incidents])
+    return [IncidentOut.model_validate(_fields(i, found.get(i.id))) for i in incidents]
 
 
 def incident_detail(session: Session, incident: Incident) -> IncidentDetail:
