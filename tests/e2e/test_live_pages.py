@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +18,7 @@ from tests.conftest import LiveServer, User, make_user
 from warroom.access.models import Person
 from warroom.access.rules import Role
 from warroom.access.service import actor_for
-from warroom.db import make_engine, make_session_factory, transaction
+from warroom.db import make_session_factory, transaction
 from warroom.incidents.declare import do_declare
 from warroom.incidents.rules import Severity
 from warroom.incidents.schemas import IncidentCreate
@@ -124,21 +128,35 @@ def test_sev1_declared_through_the_api_appears_on_the_dashboard(
     assert still_same_document(page)
 
 
-def test_sev1_declared_by_another_process_appears_on_the_dashboard(
+def test_sev1_declared_from_the_cli_appears_on_the_dashboard(
     browser: Any, contexts: list[Any], live_server: LiveServer, live_app: FastAPI
 ) -> None:
     viewer = make_user(live_app, Role.viewer, "Vic Viewer")
     page = signed_in_page(browser, contexts, live_server, viewer)
     wait_live(page)
     declarer = make_user(live_app, Role.responder, "Rita Responder")
-    # Its own engine and sessions, as the CLI would have: the server hears of the change
-    # only by looking at the database, not through its in-process dispatcher.
-    engine = make_engine(str(live_app.state.engine.url))
-    try:
-        _declare(live_app, declarer, "Login broken for all", Severity.SEV1, engine=engine)
-    finally:
-        engine.dispose()
+    # The real command in its own process, on the same database file: the server hears of
+    # the change only by looking at the database, not through its in-process dispatcher.
+    env = os.environ | {"WARROOM_DATABASE_URL": str(live_app.state.engine.url)}
+    command = [
+        sys.executable,
+        "-m",
+        "warroom",
+        "incident",
+        "declare",
+        "--title",
+        "Login broken for all",
+        "--severity",
+        "SEV1",
+        "--as",
+        declarer.email,
+        "--json",
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    ref = json.loads(done.stdout)["ref"]
     page.wait_for_selector("#dashboard :text('Login broken for all')")
+    assert ref in page.inner_text("#dashboard")
     assert still_same_document(page)
 
 
