@@ -13,7 +13,10 @@ from warroom.demo.org import COMPANY, PEOPLE, SERVICES, TEAMS
 
 
 def _accounts(result: DemoResult) -> Table:
+    # Emails never fold: a new user copies them into the sign-in form.
     table = Table("Email", "Password", "Role", "Name", title="Demo sign-in accounts")
+    table.columns[0].no_wrap = True
+    table.columns[0].overflow = "ignore"
     for person in result.accounts:
         table.add_row(person.email, person.password or "", person.role.value, person.name)
     return table
@@ -23,7 +26,7 @@ def demo() -> None:
     """Load the demo organisation (people, teams, services, incidents); safe to re-run."""
     with reporting(as_json=False), local_transaction(migrate=True) as session:
         result = load_demo(session=session, now=utcnow())
-    console = Console()
+    console = Console(width=max(Console().width, 110))
     if result.loaded:
         console.print(
             f"Loaded the {COMPANY} demo: {len(PEOPLE)} people, {len(TEAMS)} teams, "
