@@ -7,7 +7,12 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# uvicorn adds an ANSI-coloured copy of each message; the JSON line keeps the plain one.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):
