@@ -29,6 +29,7 @@ WEB = Path(__file__).parent / "web"
 def _routers() -> list[object]:
     from warroom.access import api as access_api
     from warroom.catalog import api as catalog_api
+    from warroom.catalog import parties_api
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.web import health, live
@@ -37,6 +38,7 @@ def _routers() -> list[object]:
         health.router,
         access_api.router,
         catalog_api.router,
+        *parties_api.routers,
         incidents_api.router,
         templates_api.router,
         live.router,
