@@ -30,6 +30,7 @@ def _routers() -> list[object]:
     from warroom.access import api as access_api
     from warroom.catalog import api as catalog_api
     from warroom.catalog import parties_api
+    from warroom.catalog import assets_api
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.web import health, live
@@ -39,6 +40,7 @@ def _routers() -> list[object]:
         access_api.router,
         catalog_api.router,
         *parties_api.routers,
+        assets_api.router,
         incidents_api.router,
         templates_api.router,
         live.router,

@@ -110,8 +110,9 @@ class InstalledSoftware(Base):
 class LifecycleCycle(Base):
     """One release cycle of a product, in the endoflife.date sense (``openssl`` ``1.0.1``).
 
-    ``eol``/``support`` hold a date when one is known; ``eol_flag``/``support_flag`` hold a
-    bare yes/no when the source gives no date (``"eol": true``)."""
+    ``eol``/``support`` hold the date end of life / end of active support comes when one is
+    known; ``eol_flag``/``support_flag`` say whether it has already come when the source gives
+    no date (``"eol": true``)."""
 
     __tablename__ = "lifecycle_cycles"
     __table_args__ = (UniqueConstraint("product", "cycle"),)
@@ -150,9 +151,7 @@ class Contact(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     notes: Mapped[str] = mapped_column(Text, default="")
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
-    customer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("customers.id", ondelete="SET NULL")
-    )
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
 
 
 class Contract(Base):
