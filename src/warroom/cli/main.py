@@ -6,6 +6,7 @@ import typer
 
 from warroom.cli import incidents, setup, tokens
 from warroom.cli.demo import demo
+from warroom.cli.readiness import readiness
 
 # Locals in a traceback could include a token or a password: never print them.
 app = typer.Typer(
@@ -16,6 +17,7 @@ app = typer.Typer(
 app.command()(setup.init)
 app.command()(setup.serve)
 app.command()(demo)
+app.command()(readiness)
 app.add_typer(setup.db_app, name="db")
 app.add_typer(tokens.app, name="token")
 app.add_typer(incidents.app, name="incident")
