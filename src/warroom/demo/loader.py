@@ -13,6 +13,7 @@ from warroom.access.models import Person, Team
 from warroom.access.service import Actor, actor_for, do_create_person, do_create_team
 from warroom.catalog.service import do_create_service
 from warroom.demo.org import PEOPLE, SERVICES, TEAMS, DemoPerson, accounts
+from warroom.demo.plan import load_plan
 from warroom.demo.stories import STORIES, Step, Story
 from warroom.incidents.declare import do_declare
 from warroom.incidents.models import Incident
@@ -48,6 +49,7 @@ def load_demo(*, session: Session, now: datetime) -> DemoResult:
         return DemoResult(False, accounts())
     people = _people(session, now - timedelta(days=120))
     _teams_and_services(session, people)
+    load_plan(session=session, now=now)
     refs = [format_ref(play(session, story, people, now).id) for story in STORIES]
     return DemoResult(True, accounts(), refs)
 
