@@ -1,8 +1,9 @@
 """Kestrel's vendors, support contracts, outside contacts and key-account customers.
 
-Planted for the readiness report: the antivirus vendor's contract ended about three months
-before ``today`` and was never renewed, and the network maintenance contract ends in three
-weeks. Phone numbers use reserved fictional ranges and mail goes to ``.example`` domains.
+Planted for the readiness report: the antivirus vendor's contract, the only one covering the
+sales application servers, ended about three months before ``today`` and was never renewed,
+and the network maintenance contract ends in three weeks. Phone numbers use reserved fictional
+ranges and mail goes to ``.example`` domains.
 """
 
 from __future__ import annotations
@@ -103,6 +104,16 @@ def _hostnames(kind: AssetKind) -> tuple[str, ...]:
     return tuple(h.hostname for h in hosts() if h.kind == kind)
 
 
+def _sales_servers() -> tuple[str, ...]:
+    return tuple(h.hostname for h in hosts() if h.hostname.startswith("sos-app-"))
+
+
+def _hosted() -> tuple[str, ...]:
+    # The sales application servers are Kestrel's own machines in its Chicago cage, not
+    # hosted ones: the antivirus vendor's contract was the only support they had.
+    return tuple(h for h in _hostnames(AssetKind.server) if h not in _sales_servers())
+
+
 C = DemoContract
 
 
@@ -111,7 +122,8 @@ def _contracts() -> tuple[DemoContract, ...]:
     databases = ("sos-db-01", "sos-db-02", "erp-db-01", "bi-app-01")
     return (
         C(AV_CONTRACT, AV_VENDOR, "Viktor Hale", "Enterprise Gold", around,
-          -3 * 365 - AV_EXPIRED_DAYS, -AV_EXPIRED_DAYS, products=(AV_PRODUCT,)),
+          -3 * 365 - AV_EXPIRED_DAYS, -AV_EXPIRED_DAYS, products=(AV_PRODUCT,),
+          assets=_sales_servers()),
         C("EDS-PG-2291", "Elephant Data Services", "Ingrid Solberg", "Premium", around, -200, 530,
           products=("postgresql",), assets=databases),
         C(NETWORK_CONTRACT, "Meridian Networks", "Dev Patel", "Next business day + TAC",
@@ -119,7 +131,7 @@ def _contracts() -> tuple[DemoContract, ...]:
           assets=_hostnames(AssetKind.network)),
         C("LCH-COLO-1150", "Lakeshore Cloud Hosting", "Carla Jimenez",
           "Managed hosting and remote hands", around, -400, 330,
-          assets=_hostnames(AssetKind.server)),
+          assets=_hosted()),
         C("HM-CARE-0932", "Harbor Mobility", "Tom Reilly", "Device care", business, -160, 200,
           assets=_hostnames(AssetKind.endpoint)),
     )  # fmt: skip
