@@ -18,6 +18,7 @@ from warroom.access.deps import DbSession
 from warroom.access.pages import PageViewer
 from warroom.access.service import Actor
 from warroom.catalog.browse import (
+    SEARCH_LIMIT,
     assets_running,
     catalog_counts,
     search_catalog,
@@ -33,6 +34,7 @@ from warroom.web.render import PageRoute, render
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["pages"])
 TIERS = (1, 2, 3, 4)
 URL = re.compile(r"^https?://\S+$")
+RUNS_ON_SHOWN = 25  # the rest are one click away, in the asset list filtered by service
 
 
 def today_for(actor: Actor, at: datetime) -> date:
@@ -59,6 +61,7 @@ def overview(request: Request, session: DbSession, actor: PageViewer, q: str = "
         "counts": catalog_counts(session=session),
         "q": query,
         "hits": search_catalog(session=session, q=query) if query else None,
+        "limit": SEARCH_LIMIT,
         "tab": "overview",
     }
     return catalog_page(request, "overview.html", actor, context)
@@ -98,6 +101,7 @@ def service_detail(request: Request, session: DbSession, actor: PageViewer, name
         "service": service_out(session, service),
         "runbook_url": runbook if URL.match(runbook) else None,
         "assets": assets_running(session=session, service_id=service.id),
+        "assets_shown": RUNS_ON_SHOWN,
         "slas": slas_on(session=session, service_id=service.id),
         "blast": blast_radius_out(session=session, subject=service.name, services=[service.name]),
         "tiers": tiers,
