@@ -170,6 +170,10 @@ def search_catalog(*, session: Session, q: str) -> CatalogHits:
     )
 
 
+def names_by_id(*, session: Session, model: type[Vendor] | type[Customer]) -> dict[int, str]:
+    return {row.id: row.name for row in session.execute(select(model.id, model.name))}
+
+
 def catalog_counts(*, session: Session) -> dict[str, int]:
     models = {
         "services": Service,

@@ -7,12 +7,11 @@ from collections import defaultdict
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import select
 
 from warroom.access.deps import DbSession, Now
 from warroom.access.pages import PageViewer
 from warroom.catalog import parties
-from warroom.catalog.browse import ContractStatus, contract_status
+from warroom.catalog.browse import ContractStatus, contract_status, names_by_id
 from warroom.catalog.models import Contact, Contract, Customer, Vendor
 from warroom.catalog.pages import catalog_page, today_for
 from warroom.catalog.parties_schemas import PlanRole
@@ -95,24 +94,20 @@ def contract_detail(
     return catalog_page(request, "contract.html", actor, context)
 
 
+# The plan has gaps without these; the list says so before the readiness report does.
+NEEDED_ROLES = (PlanRole.executive, PlanRole.comms)
+
+
 @router.get("/catalog/contacts")
 def contact_list(request: Request, session: DbSession, actor: PageViewer, q: str = "") -> Response:
     groups: dict[str, list[Contact]] = defaultdict(list)
     for contact in parties.list_contacts(session=session, q=_q(q)):
         groups[contact.plan_role].append(contact)
-    vendors = {v.id: v.name for v in session.scalars(select(Vendor))}
-    customers = {c.id: c.name for c in session.scalars(select(Customer))}
     context = {
         "groups": [(role.value, groups[role.value]) for role in PlanRole if groups.get(role.value)],
-        "missing": [
-            role.value
-            for role in (PlanRole.executive, PlanRole.comms)
-            if not groups.get(role.value)
-        ]
-        if not q.strip()
-        else [],
-        "vendors": vendors,
-        "customers": customers,
+        "missing": [] if q.strip() else [r.value for r in NEEDED_ROLES if not groups.get(r.value)],
+        "vendors": names_by_id(session=session, model=Vendor),
+        "customers": names_by_id(session=session, model=Customer),
         "args": {"q": q},
         "tab": "contacts",
     }
