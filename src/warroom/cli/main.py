@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from warroom.cli import assets, incidents, plan, setup, tokens
+from warroom.cli import assets, catalog, catalog_parties, incidents, plan, setup, tokens
 from warroom.cli.demo import demo
 from warroom.cli.readiness import readiness
 
@@ -23,6 +23,13 @@ app.add_typer(tokens.app, name="token")
 app.add_typer(incidents.app, name="incident")
 app.add_typer(plan.app, name="plan")
 app.add_typer(assets.app, name="assets")
+app.add_typer(catalog.services_app, name="service")
+app.add_typer(catalog.assets_app, name="asset")
+app.add_typer(catalog_parties.vendors_app, name="vendor")
+app.add_typer(catalog_parties.contracts_app, name="contract")
+app.add_typer(catalog_parties.contacts_app, name="contact")
+app.add_typer(catalog_parties.customers_app, name="customer")
+app.add_typer(catalog.lifecycles_app, name="lifecycle")
 
 
 def run() -> None:
