@@ -17,7 +17,7 @@ from warroom.access.models import Person
 from warroom.catalog.lifecycles import cycles_by_product, software_status
 from warroom.catalog.models import Asset, ReadinessRun, Service
 from warroom.catalog.parties import list_contacts, list_customers
-from warroom.catalog.readiness_rules import (
+from warroom.catalog.readiness_facts import (
     AssetFacts,
     Check,
     ContactFacts,
@@ -26,8 +26,8 @@ from warroom.catalog.readiness_rules import (
     Severity,
     Snapshot,
     count_severities,
-    run_checks,
 )
+from warroom.catalog.readiness_rules import run_checks
 from warroom.catalog.rules import ContractTerms, SlaTerm, SupportStatus, asset_coverage
 from warroom.catalog.service import list_services
 from warroom.catalog.views import contract_terms

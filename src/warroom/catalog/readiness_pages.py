@@ -17,7 +17,7 @@ from warroom.catalog.readiness import (
     do_run_readiness,
     readiness_history,
 )
-from warroom.catalog.readiness_rules import SEVERITY_ORDER, Check, Severity
+from warroom.catalog.readiness_facts import SEVERITY_ORDER, Check, Severity
 from warroom.web.csrf import check_csrf
 from warroom.web.render import PageRoute, render
 

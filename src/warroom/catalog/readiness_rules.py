@@ -1,4 +1,5 @@
 """Readiness checks: pure functions from a snapshot of the catalog to findings and a score.
+The checks on assets and contracts are in ``readiness_assets``; the types in ``readiness_facts``.
 
 Nothing here reads the database or the clock; ``readiness.py`` builds the ``Snapshot`` (with
 ``today``) and stores the report.
@@ -36,10 +37,12 @@ same id from run to run: ``eol_software:web-01:openssl@1.0.1e``, ``no_runbook:ch
 
 The score (0-100) is a weighted pass rate. Each check that had something to examine gets a
 pass rate, 1 - failing / examined (examined: tier-1/2 services for the service checks,
-installed software for the lifecycle checks, assets for contracts, people and contacts for
-missing_contact, one plan for no_comms_lead and no_exec_contact). The rates are averaged with
-the check's weight, from its worst severity: critical 8, high 4, medium 2, low 1. A big catalog
-with a few gaps therefore still scores high, and fixing a gap always raises the score. One
+installed software for the end-of-life checks, distinct product versions for
+unknown_lifecycle, assets for no_support_contract, contracts not yet ended for
+contract_expiring, people and contacts for missing_contact, one plan for no_comms_lead and
+no_exec_contact). The rates are averaged with the check's weight, from its worst severity:
+critical 8, high 4, medium 2, low 1. A big catalog with a few gaps therefore still scores
+high, and fixing a gap never lowers the score. One
 internet-facing system past end of life is an open door whatever else is in order, so any
 critical finding caps the score at 60. An empty catalog still has no comms lead and no
 executive contact, so it scores 0.
@@ -47,178 +50,31 @@ executive contact, so it scores 0.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from enum import StrEnum
+from collections.abc import Callable, Iterable
 
-from warroom.catalog.rules import (
-    ContractTerms,
-    Cover,
-    Coverage,
-    Cycle,
-    Exposure,
-    SlaTerm,
-    Support,
-    SupportStatus,
-    product_key,
+from warroom.catalog.readiness_assets import (
+    check_contract_expiring,
+    check_eol_software,
+    check_internet_facing_eol,
+    check_no_support_contract,
+    check_unknown_lifecycle,
+)
+from warroom.catalog.readiness_facts import (
+    CHECK_SEVERITY,
+    SEVERITY_ORDER,
+    Check,
+    ContactFacts,
+    Finding,
+    Outcome,
+    Report,
+    ServiceFacts,
+    Severity,
+    Snapshot,
+    finding,
 )
 
-
-class Severity(StrEnum):
-    critical = "critical"
-    high = "high"
-    medium = "medium"
-    low = "low"
-
-
-SEVERITY_ORDER = tuple(Severity)
 WEIGHT = {Severity.critical: 8, Severity.high: 4, Severity.medium: 2, Severity.low: 1}
 CRITICAL_CAP = 60
-EXPIRY_DAYS = 30
-
-
-class Check(StrEnum):
-    no_owner = "no_owner"
-    no_runbook = "no_runbook"
-    no_oncall = "no_oncall"
-    eol_software = "eol_software"
-    internet_facing_eol = "internet_facing_eol"
-    unknown_lifecycle = "unknown_lifecycle"
-    no_support_contract = "no_support_contract"
-    contract_expiring = "contract_expiring"
-    missing_contact = "missing_contact"
-    no_comms_lead = "no_comms_lead"
-    no_exec_contact = "no_exec_contact"
-    sla_unmonitored = "sla_unmonitored"
-
-
-# The worst severity each check can give: its weight in the score.
-CHECK_SEVERITY = {
-    Check.internet_facing_eol: Severity.critical,
-    Check.eol_software: Severity.high,
-    Check.no_owner: Severity.high,
-    Check.no_runbook: Severity.high,
-    Check.no_oncall: Severity.high,
-    Check.no_comms_lead: Severity.high,
-    Check.no_exec_contact: Severity.medium,
-    Check.missing_contact: Severity.medium,
-    Check.no_support_contract: Severity.medium,
-    Check.contract_expiring: Severity.medium,
-    Check.sla_unmonitored: Severity.medium,
-    Check.unknown_lifecycle: Severity.low,
-}
-
-
-# --- the snapshot ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ServiceFacts:
-    name: str
-    tier: int
-    owner_team: str | None = None
-    runbook: str = ""
-
-
-@dataclass(frozen=True)
-class AssetFacts:
-    hostname: str
-    exposure: str = Exposure.internal.value
-    services: tuple[str, ...] = ()
-    software: tuple[SupportStatus, ...] = ()
-    coverage: Coverage | None = None
-
-
-@dataclass(frozen=True)
-class PersonFacts:
-    name: str
-    email: str
-    phone: str | None = None
-
-
-@dataclass(frozen=True)
-class ContactFacts:
-    name: str
-    plan_role: str
-    organisation: str = ""
-    email: str | None = None
-    phone: str | None = None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the checks look at, as plain values. ``paging``/``alerting`` say whether on-call
-    schedules and alert integrations exist at all; until they do, their checks do not run."""
-
-    today: date
-    services: tuple[ServiceFacts, ...] = ()
-    assets: tuple[AssetFacts, ...] = ()
-    cycles: Mapping[str, tuple[Cycle, ...]] = field(default_factory=dict)
-    contracts: tuple[ContractTerms, ...] = ()
-    people: tuple[PersonFacts, ...] = ()
-    contacts: tuple[ContactFacts, ...] = ()
-    slas: tuple[SlaTerm, ...] = ()
-    paging: bool = False
-    oncall_services: frozenset[str] = frozenset()
-    alerting: bool = False
-    monitored_services: frozenset[str] = frozenset()
-
-
-# --- findings and the report ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Finding:
-    id: str
-    check: Check
-    severity: Severity
-    subject: str
-    message: str
-    hint: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "id": self.id,
-            "check": self.check.value,
-            "severity": self.severity.value,
-            "subject": self.subject,
-            "message": self.message,
-            "hint": self.hint,
-        }
-
-
-def finding(
-    check: Check, key: str, severity: Severity, subject: str, message: str, hint: str
-) -> Finding:
-    return Finding(f"{check.value}:{key}", check, severity, subject, message, hint)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One check's verdict: how many things it examined and which of them fall short."""
-
-    check: Check
-    examined: int
-    findings: tuple[Finding, ...] = ()
-
-
-@dataclass(frozen=True)
-class Report:
-    score: int
-    findings: tuple[Finding, ...]
-    outcomes: tuple[Outcome, ...]
-
-    def counts(self) -> dict[str, int]:
-        return count_severities(f.severity for f in self.findings)
-
-
-def count_severities(severities: Iterable[str]) -> dict[str, int]:
-    counts = dict.fromkeys((s.value for s in SEVERITY_ORDER), 0)
-    for severity in severities:
-        counts[severity] = counts.get(severity, 0) + 1
-    return counts
 
 
 # --- service checks -------------------------------------------------------------------------
@@ -283,173 +139,6 @@ def check_no_oncall(snapshot: Snapshot) -> Outcome:
         if s.name not in snapshot.oncall_services
     )
     return Outcome(Check.no_oncall, len(services), found)
-
-
-# --- software lifecycle checks --------------------------------------------------------------
-
-
-def _version_key(cycle: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", cycle))
-
-
-def newest_supported(cycles: Iterable[Cycle], today: date) -> Cycle | None:
-    """The newest cycle still inside its end of life: where to upgrade to."""
-    alive = [c for c in cycles if not (c.eol <= today if c.eol else bool(c.eol_flag))]
-    if not alive:
-        return None
-    return max(alive, key=lambda c: (c.release_date or date.min, _version_key(c.cycle)))
-
-
-def _ended(status: SupportStatus) -> str:
-    cycle = status.cycle or status.version
-    if status.eol is None:
-        return f"{cycle} has reached end of life"
-    return f"{cycle} reached end of life on {status.eol}"
-
-
-def _upgrade(status: SupportStatus, snapshot: Snapshot) -> str:
-    target = newest_supported(snapshot.cycles.get(product_key(status.product), ()), snapshot.today)
-    what = f"{status.product} {status.version}"
-    if target is None:
-        return f"replace {what} with a supported product ({_ended(status)}; no cycle is supported)"
-    latest = f", latest {target.latest}" if target.latest else ""
-    return f"upgrade {what} to {target.cycle}{latest} ({_ended(status)})"
-
-
-def _eol_pieces(snapshot: Snapshot, exposed: bool) -> tuple[int, list[tuple[str, SupportStatus]]]:
-    assets = [
-        a for a in snapshot.assets if (a.exposure == Exposure.internet_facing.value) == exposed
-    ]
-    pieces = [(a.hostname, s) for a in assets for s in a.software]
-    return len(pieces), [(h, s) for h, s in pieces if s.status == Support.eol]
-
-
-def _software_key(hostname: str, status: SupportStatus) -> str:
-    return f"{hostname}:{status.product}@{status.version}"
-
-
-def check_eol_software(snapshot: Snapshot) -> Outcome:
-    examined, ended = _eol_pieces(snapshot, exposed=False)
-    found = tuple(
-        finding(
-            Check.eol_software,
-            _software_key(host, s),
-            Severity.high,
-            host,
-            f"{host} runs {s.product} {s.version}, past end of life"
-            + (f" since {s.eol}" if s.eol else ""),
-            f"{_upgrade(s, snapshot)}, or isolate the host",
-        )
-        for host, s in ended
-    )
-    return Outcome(Check.eol_software, examined, found)
-
-
-def check_internet_facing_eol(snapshot: Snapshot) -> Outcome:
-    examined, ended = _eol_pieces(snapshot, exposed=True)
-    found = tuple(
-        finding(
-            Check.internet_facing_eol,
-            _software_key(host, s),
-            Severity.critical,
-            host,
-            f"internet-facing {host} runs {s.product} {s.version}, past end of life"
-            + (f" since {s.eol}" if s.eol else "")
-            + ": it gets no security fixes",
-            f"{_upgrade(s, snapshot)} now, or take {host} off the internet until it is upgraded",
-        )
-        for host, s in ended
-    )
-    return Outcome(Check.internet_facing_eol, examined, found)
-
-
-def check_unknown_lifecycle(snapshot: Snapshot) -> Outcome:
-    hosts: dict[tuple[str, str], list[str]] = {}
-    for asset in snapshot.assets:
-        for s in asset.software:
-            hosts.setdefault((s.product, s.version), [])
-            if s.status == Support.unknown:
-                hosts[(s.product, s.version)].append(asset.hostname)
-    found = tuple(
-        _unknown(product, version, names, snapshot)
-        for (product, version), names in sorted(hosts.items())
-        if names
-    )
-    return Outcome(Check.unknown_lifecycle, len(hosts), found)
-
-
-def _unknown(product: str, version: str, hosts: list[str], snapshot: Snapshot) -> Finding:
-    shown = ", ".join(hosts[:3]) + (f" and {len(hosts) - 3} more" if len(hosts) > 3 else "")
-    if product_key(product) in snapshot.cycles:
-        message = f"{product} {version} matches no cycle in {product}'s lifecycle data"
-        hint = f"check the version string on {shown}, or refresh {product}'s lifecycle data"
-    else:
-        message = f"no lifecycle data for {product}, so its support status is unknown"
-        hint = (
-            f"import {product}'s endoflife.date JSON (POST /api/v1/lifecycles) so its end of "
-            f"life is tracked on {shown}"
-        )
-    return finding(
-        Check.unknown_lifecycle,
-        f"{product}@{version}",
-        Severity.low,
-        f"{product} {version}",
-        message,
-        hint,
-    )
-
-
-# --- contracts ------------------------------------------------------------------------------
-
-
-def check_no_support_contract(snapshot: Snapshot) -> Outcome:
-    tiers = {s.name: s.tier for s in snapshot.services}
-    ends = {c.number: c for c in snapshot.contracts}
-    found = []
-    for asset in snapshot.assets:
-        cover = asset.coverage
-        if cover is None or cover.status == Cover.covered:
-            continue
-        important = any(tiers.get(name, 4) <= 2 for name in asset.services)
-        found.append(_uncovered(asset.hostname, cover, important, ends))
-    return Outcome(Check.no_support_contract, len(snapshot.assets), tuple(found))
-
-
-def _uncovered(
-    host: str, cover: Coverage, important: bool, contracts: Mapping[str, ContractTerms]
-) -> Finding:
-    if cover.status == Cover.expired:
-        ended = [contracts[n] for n in cover.expired if n in contracts]
-        last = max(ended, key=lambda c: c.ends_on) if ended else None
-        when = f" on {last.ends_on}" if last else ""
-        who = f" with {last.vendor}" if last else ""
-        numbers = ", ".join(cover.expired)
-        message = f"{host}'s support contract {numbers} ended{when}"
-        hint = f"renew {numbers}{who} or record the contract that replaced it"
-        severity = Severity.medium
-    else:
-        message = f"no support contract covers {host} or the software it runs"
-        hint = f"record the contract that covers {host} (by asset or product), or get one"
-        severity = Severity.medium if important else Severity.low
-    return finding(Check.no_support_contract, host, severity, host, message, hint)
-
-
-def check_contract_expiring(snapshot: Snapshot) -> Outcome:
-    live = [c for c in snapshot.contracts if c.ends_on >= snapshot.today]
-    found = tuple(
-        finding(
-            Check.contract_expiring,
-            c.number,
-            Severity.medium,
-            c.number,
-            f"contract {c.number} with {c.vendor} ends on {c.ends_on} "
-            f"({(c.ends_on - snapshot.today).days} days left)",
-            f"renew {c.number} with {c.vendor} before {c.ends_on}, or record its replacement",
-        )
-        for c in live
-        if (c.ends_on - snapshot.today).days <= EXPIRY_DAYS
-    )
-    return Outcome(Check.contract_expiring, len(live), found)
 
 
 # --- people and contacts --------------------------------------------------------------------

@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from warroom.catalog.readiness import FindingOut, ReadinessOut, do_run_readiness
-from warroom.catalog.readiness_rules import SEVERITY_ORDER, Severity
+from warroom.catalog.readiness_facts import SEVERITY_ORDER, Severity
 from warroom.cli.local import local_transaction
 from warroom.cli.run import dump, reporting
 from warroom.db import utcnow

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from warroom.catalog.readiness_rules import (
-    CRITICAL_CAP,
+from warroom.catalog.readiness_assets import newest_supported
+from warroom.catalog.readiness_facts import (
     AssetFacts,
     Check,
     ContactFacts,
@@ -18,9 +18,8 @@ from warroom.catalog.readiness_rules import (
     ServiceFacts,
     Severity,
     Snapshot,
-    newest_supported,
-    run_checks,
 )
+from warroom.catalog.readiness_rules import CRITICAL_CAP, run_checks
 from warroom.catalog.rules import (
     ContractTerms,
     Cycle,
