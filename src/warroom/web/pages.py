@@ -9,6 +9,8 @@ def routers() -> list[APIRouter]:
     # Imported here, not at module level: nothing happens at import time, and the domains'
     # page modules import the shared helpers in this package.
     from warroom.access import pages as access_pages
+    from warroom.catalog import pages as catalog_pages
+    from warroom.catalog import pages_assets, pages_parties, readiness_pages
     from warroom.incidents import pages as incident_pages
     from warroom.incidents import pages_room, pages_templates
 
@@ -17,4 +19,8 @@ def routers() -> list[APIRouter]:
         incident_pages.router,
         pages_room.router,
         pages_templates.router,
+        catalog_pages.router,
+        pages_assets.router,
+        pages_parties.router,
+        readiness_pages.router,
     ]
