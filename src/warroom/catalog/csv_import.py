@@ -102,11 +102,12 @@ def _software(line: int, cell: str, problems: list[RowProblem]) -> list[dict[str
         product, at, version = text.rpartition("@")
         if not at or not product.strip() or not version.strip():
             problems.append(RowProblem(line, "software", f"{text!r} is not product@version"))
-        elif (product_key(product), version.strip()) in good:
+            continue
+        key = (product_key(product), version.strip())
+        if key in good:
             problems.append(RowProblem(line, "software", f"{text!r} is listed twice"))
         else:
-            item = {"product": product.strip(), "version": version.strip()}
-            good[(product_key(product), version.strip())] = item
+            good[key] = {"product": product.strip(), "version": key[1]}
     return list(good.values())
 
 
