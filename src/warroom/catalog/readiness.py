@@ -6,7 +6,7 @@ The caller owns the transaction; ``do_run_readiness`` adds one row and never com
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -124,14 +124,31 @@ def do_run_readiness(*, session: Session, now: datetime) -> ReadinessOut:
     """Run every check on the catalog as it stands and keep the run for the trend."""
     report = run_checks(build_snapshot(session=session, today=now.date()))
     findings = [f.as_dict() for f in report.findings]
-    session.add(ReadinessRun(ran_at=now, score=report.score, findings=findings))
-    session.flush()
+    latest = session.scalar(
+        select(ReadinessRun).order_by(ReadinessRun.ran_at.desc(), ReadinessRun.id.desc())
+    )
+    if worth_keeping(latest, findings, now):
+        session.add(ReadinessRun(ran_at=now, score=report.score, findings=findings))
+        session.flush()
     return ReadinessOut(
         score=report.score,
         findings=[FindingOut.model_validate(f) for f in findings],
         ran_at=now,
         counts=report.counts(),
     )
+
+
+# Every page view runs the report; the trend keeps a point when the findings change, and at
+# most one an hour while they stay the same, so reloading a page does not flood it.
+SAME_RESULT_INTERVAL = timedelta(hours=1)
+
+
+def worth_keeping(
+    latest: ReadinessRun | None, findings: list[dict[str, Any]], now: datetime
+) -> bool:
+    if latest is None or latest.ran_at + SAME_RESULT_INTERVAL <= now:
+        return True
+    return [f["id"] for f in latest.findings] != [f["id"] for f in findings]
 
 
 def _summary(run: ReadinessRun) -> RunSummary:

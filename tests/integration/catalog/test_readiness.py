@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import User
+from tests.conftest import Clock, User
 from warroom.catalog.lifecycles import shipped_data
 
 API = "/api/v1"
@@ -93,6 +93,18 @@ def test_fixing_a_gap_shows_in_the_next_run_and_the_history(
     assert history[0]["counts"] == first["counts"]
     last = client.get(f"{API}/readiness/history?limit=1", headers=viewer.headers).json()
     assert [h["score"] for h in last] == [second["score"]]
+
+
+def test_repeated_runs_do_not_flood_the_trend(
+    client: TestClient, admin: User, viewer: User, clock: Clock
+) -> None:
+    seed_plan(client, admin)
+    first = run(client, viewer)
+    run(client, viewer)
+    clock.advance(minutes=61)
+    later = run(client, viewer)
+    history = client.get(f"{API}/readiness/history", headers=viewer.headers).json()
+    assert [h["ran_at"] for h in history] == [first["ran_at"], later["ran_at"]]
 
 
 def test_an_empty_catalog_reports_without_failing(client: TestClient, viewer: User) -> None:
