@@ -16,11 +16,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from warroom import __version__
 from warroom.access.service import ensure_secret
 from warroom.db import make_engine, make_session_factory, transaction, upgrade, utcnow
-from warroom.errors import install_handlers
 from warroom.events import Dispatcher
 from warroom.settings import Settings
 from warroom.web.apidocs import mount_docs
 from warroom.web.middleware import BodyLimit, RequestLog
+from warroom.web.problems import install_handlers
 
 log = logging.getLogger("warroom.app")
 WEB = Path(__file__).parent / "web"

@@ -1,4 +1,4 @@
-"""The one exception tree of warroom, and its mapping to RFC 9457 problem documents.
+"""The one exception tree of warroom (mapped to HTTP problem documents in web/problems.py).
 
     WarroomError                    base; never raised itself
     ├── Unauthenticated       401   no or bad credentials
@@ -9,23 +9,15 @@
     └── InvalidInput          422   a field is wrong; names the field(s)
         └── IllegalTransition 422   a status change the state machine forbids
 
-Services and rules raise these; ``install_handlers`` turns them into
-``application/problem+json`` responses in one place. Clients never see a stack trace.
+Services and rules raise these; ``warroom.web.problems.install_handlers`` turns them into
+``application/problem+json`` responses in one place. Clients never see a stack trace. This
+module imports no web framework, so the CLI can use it without loading one.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-PROBLEM_TYPE = "application/problem+json"
-log = logging.getLogger("warroom.errors")
 
 
 @dataclass(frozen=True)
@@ -83,81 +75,3 @@ class InvalidInput(WarroomError):
 
 class IllegalTransition(InvalidInput):
     title = "Illegal transition"
-
-
-def problem(
-    status: int,
-    title: str,
-    detail: str,
-    *,
-    errors: list[FieldError] | None = None,
-    extra: dict[str, Any] | None = None,
-    instance: str | None = None,
-) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    body["detail"] = detail
-    if instance:
-        body["instance"] = instance
-    if errors:
-        body["errors"] = [{"field": e.field, "detail": e.detail} for e in errors]
-    if extra:
-        body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
-
-
-def _field_path(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or str(loc[0] if loc else "body")
-
-
-def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[FieldError]]:
-    errors: list[FieldError] = []
-    for err in exc.errors():
-        if err.get("type") == "json_invalid":
-            return 400, "Malformed JSON", [FieldError("body", str(err.get("msg", "invalid JSON")))]
-        errors.append(FieldError(_field_path(tuple(err.get("loc", ()))), str(err.get("msg"))))
-    return 422, "Invalid input", errors
-
-
-async def _on_warroom(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, WarroomError)
-    extra = {"current": exc.current} if isinstance(exc, Conflict) and exc.current else None
-    return problem(
-        exc.status,
-        exc.title,
-        exc.detail,
-        errors=exc.errors,
-        extra=extra,
-        instance=request.url.path,
-    )
-
-
-async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    status, title, errors = _validation_errors(exc)
-    detail = "; ".join(f"{e.field}: {e.detail}" for e in errors)
-    return problem(status, title, detail, errors=errors, instance=request.url.path)
-
-
-async def _on_http(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    title = {404: "Not found", 405: "Method not allowed", 413: "Request body too large"}
-    return problem(
-        exc.status_code,
-        title.get(exc.status_code, "Error"),
-        str(exc.detail),
-        instance=request.url.path,
-    )
-
-
-async def _on_unexpected(request: Request, _exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", extra={"path": request.url.path})
-    return problem(500, "Internal error", "The server failed; the error is logged.")
-
-
-def install_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(WarroomError, _on_warroom)
-    app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(Exception, _on_unexpected)

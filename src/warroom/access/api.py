@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from warroom.access.deps import Admin, DbSession, Now, Viewer
-from warroom.access.models import ApiToken, Person, Team
+from warroom.access.models import Person, Team
+from warroom.access.present import token_out
 from warroom.access.schemas import (
     PersonIn,
     PersonOut,
@@ -39,20 +40,6 @@ def team_out(t: Team) -> TeamOut:
         name=t.name,
         lead=t.lead.email if t.lead else None,
         members=[m.email for m in t.members],
-    )
-
-
-def token_out(row: ApiToken) -> TokenOut:
-    return TokenOut.model_validate(
-        {
-            "id": row.id,
-            "name": row.name,
-            "role": row.role,
-            "person": row.person.email,
-            "created_at": row.created_at,
-            "expires_at": row.expires_at,
-            "revoked_at": row.revoked_at,
-        }
     )
 
 

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 
 from warroom.access.deps import DbSession, Manager, Viewer
 from warroom.catalog import lifecycles
-from warroom.catalog.models import LifecycleCycle
 from warroom.catalog.schemas import (
     BlastRadiusOut,
     CycleOut,
@@ -24,7 +23,7 @@ from warroom.catalog.service import (
     do_save_service,
     list_services,
 )
-from warroom.catalog.views import blast_radius_out, service_out
+from warroom.catalog.views import blast_radius_out, cycle_out, service_out
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -60,19 +59,6 @@ def delete(name: str, session: DbSession, actor: Manager) -> Response:
 def service_blast_radius(name: str, session: DbSession, actor: Viewer) -> BlastRadiusOut:
     service = access_service(session=session, name=name)
     return blast_radius_out(session=session, subject=service.name, services=[service.name])
-
-
-def cycle_out(row: LifecycleCycle) -> CycleOut:
-    return CycleOut(
-        product=row.product,
-        cycle=row.cycle,
-        release_date=row.release_date,
-        support=row.support,
-        support_ended=row.support_flag,
-        eol=row.eol,
-        eol_reached=row.eol_flag,
-        latest=row.latest,
-    )
 
 
 @router.get("/lifecycles", response_model=list[CycleOut])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.catalog.lifecycles import cycles_by_product, software_status
-from warroom.catalog.models import Asset, Contract, Customer, Service
+from warroom.catalog.models import Asset, Contract, Customer, LifecycleCycle, Service
 from warroom.catalog.rules import (
     CatalogGraph,
     ContractTerms,
@@ -25,6 +25,7 @@ from warroom.catalog.schemas import (
     AssetOut,
     BlastRadiusOut,
     CoverageOut,
+    CycleOut,
     ServiceOut,
     SlaOut,
     SoftwareOut,
@@ -135,4 +136,17 @@ def _asset_out(
             expired=list(cover.expired),
             uncovered_products=list(cover.uncovered_products),
         ),
+    )
+
+
+def cycle_out(row: LifecycleCycle) -> CycleOut:
+    return CycleOut(
+        product=row.product,
+        cycle=row.cycle,
+        release_date=row.release_date,
+        support=row.support,
+        support_ended=row.support_flag,
+        eol=row.eol,
+        eol_reached=row.eol_flag,
+        latest=row.latest,
     )

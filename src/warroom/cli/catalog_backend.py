@@ -16,9 +16,8 @@ from pydantic import BaseModel, Field
 
 from warroom.access.rules import Role
 from warroom.catalog import lifecycles, parties
-from warroom.catalog.api import cycle_out
 from warroom.catalog.assets import access_asset, list_assets
-from warroom.catalog.parties_api import contact_out, contract_out, customer_out, vendor_outs
+from warroom.catalog.parties_present import contact_out, contract_out, customer_out, vendor_outs
 from warroom.catalog.parties_schemas import (
     ContactOut,
     ContractOut,
@@ -36,7 +35,7 @@ from warroom.catalog.schemas import (
     Strict,
 )
 from warroom.catalog.service import access_service, list_services
-from warroom.catalog.views import asset_outs, blast_radius_out, service_out
+from warroom.catalog.views import asset_outs, blast_radius_out, cycle_out, service_out
 from warroom.cli.local import LocalBackend
 from warroom.cli.remote import RemoteBackend
 from warroom.db import make_engine, make_session_factory

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -37,6 +36,8 @@ def shown_url(url: str) -> str:
 
 def revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
+        from alembic.runtime.migration import MigrationContext  # only when it is asked for
+
         return MigrationContext.configure(connection).get_current_revision()
 
 

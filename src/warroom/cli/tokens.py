@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from warroom.access.api import token_out
+from warroom.access.present import token_out
 from warroom.access.schemas import TokenIn, TokenOut
 from warroom.access.service import (
     access_person_by_email,
