@@ -14,6 +14,7 @@ from warroom.access.models import Person
 from warroom.access.rules import Role
 from warroom.access.schemas import PersonIn
 from warroom.access.service import do_create_person, do_create_token
+from warroom.catalog.lifecycles import do_import_shipped
 from warroom.cli.local import local_transaction
 from warroom.cli.problems import Problem, problem_body
 from warroom.cli.run import reporting
@@ -109,6 +110,9 @@ def init(
         with local_transaction(migrate=True) as session:
             typer.echo(f"Database {shown_url(load_settings().database_url)} is migrated.")
             person = _admin(session, email, password, name)
+            loaded = do_import_shipped(session=session)
+            if loaded:
+                typer.echo(f"Loaded lifecycle data for {', '.join(loaded)}.")
             token, _row = do_create_token(session=session, person=person, now=utcnow(), name="init")
         typer.echo("API token (shown once; store it safely):")
         typer.echo(token)

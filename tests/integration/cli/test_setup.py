@@ -29,6 +29,16 @@ def test_init_prints_a_working_admin_token_last(cli: Cli, api: TestClient) -> No
     assert me.json()["name"] == "Ada"
 
 
+def test_init_loads_the_shipped_lifecycles_once(cli: Cli, api: TestClient) -> None:
+    token = cli.ok("init", "--email", "ada@example.com", "--password", "correct horse")
+    cycles = api.get(
+        "/api/v1/lifecycles?product=openssl", headers=bearer(token.stdout.strip().splitlines()[-1])
+    ).json()
+    assert "1.0.1" in [c["cycle"] for c in cycles]
+    again = cli.ok("init", "--email", "ada@example.com")
+    assert "lifecycle" not in again.stdout
+
+
 def test_init_reads_the_environment_and_a_name(cli: Cli, api: TestClient) -> None:
     env = {"WARROOM_ADMIN_EMAIL": "ops@example.com", "WARROOM_ADMIN_PASSWORD": "s3cret-pass"}
     token = cli.ok("init", "--name", "Olu Ops", env=env).stdout.strip().splitlines()[-1]
