@@ -53,7 +53,7 @@ class CsvInvalid(WarroomError):
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         ordered = sorted(problems, key=lambda p: p.line)
-        errors = [FieldError(f"line {p.line}.{p.field}", p.detail) for p in ordered]
+        errors = [FieldError(f"line {p.line}: {p.field}", p.detail) for p in ordered]
         lines = len({p.line for p in ordered})
         detail = f"{len(ordered)} problems in {lines} rows; nothing was imported"
         super().__init__(detail, errors=errors)
@@ -188,18 +188,33 @@ def check_references(
     return problems
 
 
-def do_import_assets(*, session: Session, text: str) -> ImportResult:
-    """Create or update an asset per row; raises ``CsvInvalid`` naming every bad row, having
-    written nothing."""
+def _checked(session: Session, text: str) -> tuple[list[AssetIn], dict[str, int], dict[str, int]]:
+    """The assets the file describes, with the services and teams by name; raises
+    ``CsvInvalid`` naming every bad row."""
     rows, problems = parse_assets_csv(text)
     services = dict(session.execute(select(Service.name, Service.id)).all())
     teams = dict(session.execute(select(Team.name, Team.id)).all())
     problems += check_references(rows, services, teams)
     if problems:
         raise CsvInvalid(problems)
-    assets = [row.data for row in rows if row.data is not None]
+    return [row.data for row in rows if row.data is not None], services, teams
+
+
+def preview_import(*, session: Session, text: str) -> ImportResult:
+    """What importing ``text`` would create and update, writing nothing; raises
+    ``CsvInvalid`` as the import would."""
+    assets, _services, _teams = _checked(session, text)
+    stored = assets_bulk.read_stored(session, [asset.hostname for asset in assets])
+    created = sum(asset.hostname not in stored.assets for asset in assets)
+    return ImportResult(created=created, updated=len(assets) - created)
+
+
+def do_import_assets(*, session: Session, text: str) -> ImportResult:
+    """Create or update an asset per row; raises ``CsvInvalid`` naming every bad row, having
+    written nothing."""
+    assets, services, teams = _checked(session, text)
     stored = assets_bulk.read_stored(session, [asset.hostname for asset in assets])
     writes = assets_bulk.plan_writes(assets, stored, services, teams)
     assets_bulk.execute(session, writes)
     created = len(writes.new_assets)
-    return ImportResult(created=created, updated=len(rows) - created)
+    return ImportResult(created=created, updated=len(assets) - created)

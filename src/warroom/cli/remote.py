@@ -46,7 +46,8 @@ class RemoteBackend:
             transport=transport,
         )
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The server's answer, or its problem raised; for bodies that are not JSON."""
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
@@ -55,7 +56,10 @@ class RemoteBackend:
             ) from exc
         if response.status_code >= 400:
             raise _problem_of(response)
-        return response.json()
+        return response
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._send(method, path, **kwargs).json()
 
     def timezone(self) -> str:
         return str(self._call("GET", "/me").get("timezone") or "UTC")
