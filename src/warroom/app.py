@@ -29,7 +29,7 @@ WEB = Path(__file__).parent / "web"
 def _routers() -> list[object]:
     from warroom.access import api as access_api
     from warroom.catalog import api as catalog_api
-    from warroom.catalog import assets_api, parties_api, readiness_api
+    from warroom.catalog import assets_api, parties_api, plan_api, readiness_api
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.web import health, live
@@ -40,6 +40,7 @@ def _routers() -> list[object]:
         catalog_api.router,
         *parties_api.routers,
         assets_api.router,
+        plan_api.router,
         readiness_api.router,
         incidents_api.router,
         templates_api.router,
