@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
-from warroom.catalog.csv_import import HEADER, CsvInvalid, do_import_assets
-from warroom.cli.local import local_transaction
-from warroom.cli.run import reporting
+from warroom.catalog.csv_import import HEADER
+from warroom.cli.options import JsonOpt, TokenOpt, UrlOpt
+from warroom.cli.plan_backend import error_lines, planning, read_file
+from warroom.cli.problems import Problem
+from warroom.cli.run import dump
 
 app = typer.Typer(no_args_is_help=True, help="The asset inventory.")
 
@@ -21,28 +21,22 @@ CsvArg = Annotated[
 ]
 
 
-def _fail(lines: list[str]) -> typer.Exit:
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for line in lines:
-        err.print(Text.assemble(("error: ", "bold red"), line))
-    return typer.Exit(1)
-
-
 @app.command("import")
-def import_csv(file: CsvArg) -> None:
+def import_csv(
+    file: CsvArg, json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None
+) -> None:
     """Create or update assets from FILE; if any row is bad, every bad row is listed with its
-    line number and nothing is imported."""
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail([f"{file}: cannot read: {exc}"]) from None
-    with reporting(as_json=False):
-        try:
-            with local_transaction(migrate=True) as session:
-                result = do_import_assets(session=session, text=text)
-        except CsvInvalid as exc:
-            lines = [str(p) for p in exc.problems]
-            raise _fail([*lines, f"{file}: {exc.detail}"]) from None
+    line number and nothing is imported. With --url, on that server (manager role)."""
+    text = read_file(file, json_out)
+
+    def lines(problem: Problem) -> list[str]:
+        return [*error_lines(problem), f"{file}: {problem.body.get('detail', '')}"]
+
+    with planning(url, token, json_out, lines) as backend:
+        result = backend.import_assets(text)
+    if json_out:
+        typer.echo(dump(result))
+        return
     typer.echo(
-        f"Imported {result.total} assets ({result.created} created, {result.updated} updated)."
+        f"Imported {result.imported} assets ({result.created} created, {result.updated} updated)."
     )

@@ -4,19 +4,21 @@ the catalog in the same format."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import yaml
 from rich.console import Console
 from rich.text import Text
 
-from warroom.catalog.plan import SINGULAR, Change
-from warroom.catalog.plan_apply import do_apply_plan, export_plan, preview_plan
-from warroom.catalog.plan_schema import PlanInvalid, dump_plan, load_plan
-from warroom.cli.local import local_transaction
-from warroom.cli.run import reporting
+from warroom.catalog.plan import SINGULAR
+from warroom.catalog.plan_present import PlanResultOut, summary
+from warroom.cli.options import JsonOpt, TokenOpt, UrlOpt
+from warroom.cli.plan_backend import error_lines, planning, read_file
+from warroom.cli.problems import Problem
+from warroom.cli.run import dump
 
 app = typer.Typer(no_args_is_help=True, help="The catalog as code: apply or export a plan file.")
 
@@ -36,35 +38,25 @@ def _short(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def diff_lines(changes: Sequence[Change]) -> Iterator[Text]:
-    for change in changes:
+def diff_lines(result: PlanResultOut) -> Iterator[Text]:
+    for change in result.changes:
         mark, style = MARK[change.action]
-        yield Text(f"{mark} {SINGULAR[change.kind]} {change.key}", style=style)
-        for field in change.fields:
-            yield Text(f"    {field.field}: {_short(field.old)} → {_short(field.new)}")
+        yield Text(f"{mark} {change.kind} {change.key}", style=style)
+        for name, field in change.fields.items():
+            yield Text(f"    {name}: {_short(field.old)} → {_short(field.new)}")
 
 
-def summary(changes: Sequence[Change], done: bool) -> str:
-    """``2 to create, 1 to update, 0 to delete``, or ``2 created, …`` once done."""
-    parts = []
-    for action in MARK:
-        count = sum(c.action == action for c in changes)
-        parts.append(f"{count} {action}d" if done else f"{count} to {action}")
-    return ", ".join(parts)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail([f"{path}: cannot read: {exc}"]) from None
-
-
-def _fail(lines: Sequence[str]) -> typer.Exit:
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for line in lines:
-        err.print(Text.assemble(("error: ", "bold red"), line))
-    return typer.Exit(1)
+def _show(result: PlanResultOut) -> None:
+    out = Console(highlight=False, soft_wrap=True)
+    if not result.changed:
+        out.print("No changes.")
+        return
+    for line in diff_lines(result):
+        out.print(line)
+    if result.applied:
+        out.print(f"Applied: {summary(result)}.")
+    else:
+        out.print(f"Dry run: {summary(result)}. Nothing was written.")
 
 
 FileArg = Annotated[Path, typer.Argument(help="The plan, a YAML file.", show_default=False)]
@@ -77,28 +69,29 @@ DryRunOpt = Annotated[
 
 
 @app.command()
-def apply(file: FileArg, dry_run: DryRunOpt = False) -> None:
+def apply(
+    file: FileArg,
+    dry_run: DryRunOpt = False,
+    json_out: JsonOpt = False,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
     """Make the catalog what FILE says: create and update the records it lists (and, with
-    `prune: true`, delete the ones of those kinds it omits). Applying it twice changes nothing."""
-    text = _read(file)
-    work = preview_plan if dry_run else do_apply_plan
-    with reporting(as_json=False):
-        try:
-            plan = load_plan(text)
-            with local_transaction(migrate=not dry_run) as session:
-                changes = work(session=session, plan=plan)
-        except PlanInvalid as exc:
-            raise _fail([f"{file}: {p.path}: {p.detail}" for p in exc.problems]) from None
-    out = Console(highlight=False, soft_wrap=True)
-    if not changes:
-        out.print("No changes.")
-        return
-    for line in diff_lines(changes):
-        out.print(line)
-    if dry_run:
-        out.print(f"Dry run: {summary(changes, done=False)}. Nothing was written.")
+    `prune: true`, delete the ones of those kinds it omits). Applying it twice changes nothing.
+    With --url, on that server (manager role)."""
+    text = read_file(file, json_out)
+
+    def lines(problem: Problem) -> list[str]:
+        return error_lines(problem, f"{file}: ")
+
+    with planning(url, token, json_out, lines) as backend:
+        result = backend.apply(text, dry_run=dry_run)
+    if json_out:
+        typer.echo(dump(result))
+    else:
+        _show(result)
+    if dry_run and result.changed:
         raise typer.Exit(WOULD_CHANGE)
-    out.print(f"Applied: {summary(changes, done=True)}.")
 
 
 OutArg = Annotated[
@@ -108,14 +101,15 @@ OutArg = Annotated[
 
 
 @app.command()
-def export(file: OutArg = None) -> None:
-    """Write the whole catalog as a plan file that `warroom plan apply` reads back unchanged."""
-    with reporting(as_json=False), local_transaction() as session:
-        plan = export_plan(session=session)
-    text = dump_plan(plan)
+def export(file: OutArg = None, url: UrlOpt = None, token: TokenOpt = None) -> None:
+    """Write the whole catalog as a plan file that `warroom plan apply` reads back unchanged.
+    With --url, from that server."""
+    with planning(url, token, False, error_lines) as backend:
+        text = backend.export()
     if file is None:
         typer.echo(text, nl=False)
         return
     file.write_text(text, encoding="utf-8")
-    counts = ", ".join(f"{len(getattr(plan, k) or [])} {k}" for k in SINGULAR)
+    data = yaml.safe_load(text) or {}
+    counts = ", ".join(f"{len(data.get(kind) or [])} {kind}" for kind in SINGULAR)
     Console(stderr=True, highlight=False).print(f"Wrote {counts} to {file}.")
