@@ -10,7 +10,7 @@ def routers() -> list[APIRouter]:
     # page modules import the shared helpers in this package.
     from warroom.access import pages as access_pages
     from warroom.catalog import pages as catalog_pages
-    from warroom.catalog import pages_assets, pages_parties, readiness_pages
+    from warroom.catalog import pages_assets, pages_parties, pages_plan, readiness_pages
     from warroom.incidents import pages as incident_pages
     from warroom.incidents import pages_room, pages_templates
 
@@ -22,5 +22,6 @@ def routers() -> list[APIRouter]:
         catalog_pages.router,
         pages_assets.router,
         pages_parties.router,
+        pages_plan.router,
         readiness_pages.router,
     ]
