@@ -19,7 +19,12 @@ from sqlalchemy.types import TypeDecorator
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MODEL_MODULES = ("warroom.access.models", "warroom.catalog.models", "warroom.incidents.models")
+MODEL_MODULES = (
+    "warroom.access.models",
+    "warroom.catalog.models",
+    "warroom.incidents.models",
+    "warroom.alerts.models",
+)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
