@@ -44,7 +44,9 @@ def send(
     client: TestClient, user: User, body: str, dry_run: bool = False, kind: str = "application/yaml"
 ) -> Response:
     url = f"/api/v1/plan?dry_run={'true' if dry_run else 'false'}"
-    return client.post(url, content=body.encode(), headers=user.headers | {"Content-Type": kind})
+    headers = user.headers | {"Content-Type": kind}
+    answer: Response = client.post(url, content=body.encode(), headers=headers)
+    return answer
 
 
 def services(client: TestClient, user: User) -> dict[str, dict[str, Any]]:
