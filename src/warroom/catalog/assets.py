@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -86,24 +88,27 @@ def do_save_asset(*, session: Session, data: AssetIn, existing: Asset | None = N
     return asset
 
 
+def asset_fields(asset: Asset) -> dict[str, Any]:
+    """The stored asset as the fields of an ``AssetIn`` (for patches and plan export)."""
+    return {
+        "hostname": asset.hostname,
+        "aliases": asset.aliases,
+        "ips": asset.ips,
+        "kind": asset.kind,
+        "environment": asset.environment,
+        "location": asset.location,
+        "exposure": asset.exposure,
+        "services": [s.name for s in asset.services],
+        "owner_team": asset.owner_team.name if asset.owner_team else None,
+        "tags": asset.tags,
+        "software": [
+            {"product": s.product, "version": s.version, "purl": s.purl} for s in asset.software
+        ],
+    }
+
+
 def do_patch_asset(*, session: Session, asset: Asset, data: AssetPatch) -> Asset:
     given = data.model_dump(exclude_unset=True)
-    merged = AssetIn.model_validate(
-        {
-            "hostname": asset.hostname,
-            "aliases": asset.aliases,
-            "ips": asset.ips,
-            "kind": asset.kind,
-            "environment": asset.environment,
-            "location": asset.location,
-            "exposure": asset.exposure,
-            "services": [s.name for s in asset.services],
-            "owner_team": asset.owner_team.name if asset.owner_team else None,
-            "tags": asset.tags,
-            "software": [
-                {"product": s.product, "version": s.version, "purl": s.purl} for s in asset.software
-            ],
-        }
-        | {k: v for k, v in given.items() if v is not None or k == "owner_team"}
-    )
+    changes = {k: v for k, v in given.items() if v is not None or k == "owner_team"}
+    merged = AssetIn.model_validate(asset_fields(asset) | changes)
     return do_save_asset(session=session, data=merged, existing=asset)

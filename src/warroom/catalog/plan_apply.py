@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from warroom.access.models import Team
 from warroom.catalog import parties
-from warroom.catalog.assets import do_save_asset
+from warroom.catalog.assets import asset_fields, do_save_asset
 from warroom.catalog.models import Asset, Contact, Contract, Customer, Service, Vendor
 from warroom.catalog.parties_schemas import ContactIn, ContractIn, CustomerIn, VendorIn
 from warroom.catalog.plan import Change, check_plan, diff_plan
@@ -25,7 +25,7 @@ from warroom.catalog.plan_schema import (
     PlanInvalid,
     plan_error,
 )
-from warroom.catalog.schemas import AssetIn, ServiceIn, SoftwareIn
+from warroom.catalog.schemas import AssetIn, ServiceIn
 from warroom.catalog.service import do_delete_service, do_save_service
 from warroom.errors import InvalidInput, WarroomError
 
@@ -42,21 +42,7 @@ def service_in(service: Service) -> ServiceIn:
 
 
 def asset_in(asset: Asset) -> PlanAsset:
-    return PlanAsset(
-        hostname=asset.hostname,
-        aliases=asset.aliases,
-        ips=asset.ips,
-        kind=asset.kind,
-        environment=asset.environment,
-        location=asset.location,
-        exposure=asset.exposure,
-        services=[s.name for s in asset.services],
-        owner_team=asset.owner_team.name if asset.owner_team else None,
-        tags=asset.tags,
-        software=[
-            SoftwareIn(product=s.product, version=s.version, purl=s.purl) for s in asset.software
-        ],
-    )
+    return PlanAsset.model_validate(asset_fields(asset))
 
 
 def contract_plan(contract: Contract) -> PlanContract:
