@@ -55,7 +55,9 @@ class CsvInvalid(WarroomError):
         ordered = sorted(problems, key=lambda p: p.line)
         errors = [FieldError(f"line {p.line}: {p.field}", p.detail) for p in ordered]
         lines = len({p.line for p in ordered})
-        detail = f"{len(ordered)} problems in {lines} rows; nothing was imported"
+        problems_text = f"{len(ordered)} problem{'s' if len(ordered) != 1 else ''}"
+        rows_text = f"{lines} row{'s' if lines != 1 else ''}"
+        detail = f"{problems_text} in {rows_text}; nothing was imported"
         super().__init__(detail, errors=errors)
         self.problems = ordered
 
