@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warroom.catalog.models import Asset, Service
@@ -133,6 +133,9 @@ class AlertGroup(Base):
     )
     proposed_severity: Mapped[str | None] = mapped_column(String(10))
     threshold_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the thresholds look at: alerts and hosts neither expected nor flapping.
+    escalating_alerts: Mapped[int] = mapped_column(default=0, server_default="0")
+    escalating_assets: Mapped[int] = mapped_column(default=0, server_default="0")
 
     rule: Mapped[CorrelationRule] = relationship(lazy="joined")
 
@@ -147,6 +150,22 @@ class AlertGroupMember(Base):
     )
     member: Mapped[str] = mapped_column(String(255), primary_key=True)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Whether any of the host's alerts escalates (is neither expected nor flapping).
+    escalating: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class AlertGroupAlert(Base):
+    """Every alert of a group: an alert belongs to one group per rule that applies to it
+    (``Alert.group_id`` keeps the first of them, by rule position)."""
+
+    __tablename__ = "alert_group_alerts"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class MaintenanceWindow(Base):

@@ -25,8 +25,13 @@ from warroom.incidents.service import check_person, record
 from warroom.incidents.tasks import do_apply_template, matching_templates
 
 
-def do_declare(*, session: Session, actor: Actor, data: IncidentCreate, now: datetime) -> Incident:
-    """Open the incident, name its commander, bring in the owners and lay out the checklist."""
+def do_declare(
+    *, session: Session, actor: Actor | None, data: IncidentCreate, now: datetime
+) -> Incident:
+    """Open the incident, name its commander, bring in the owners and lay out the checklist.
+
+    Without an ``actor`` warroom declares it itself (from correlated alerts): nobody is the
+    reporter, and nobody becomes commander by declaring."""
     services = check_services(session=session, names=data.services)
     commander = (
         check_person(session=session, email=data.commander, field="commander")
@@ -42,7 +47,7 @@ def do_declare(*, session: Session, actor: Actor, data: IncidentCreate, now: dat
         kind=data.kind.value,
         severity=data.severity.value,
         status=Status.triage.value,
-        reporter_id=actor.person_id,
+        reporter_id=actor.person_id if actor else None,
         declared_at=now,
         updated_at=now,
         started_at=started,
@@ -51,13 +56,14 @@ def do_declare(*, session: Session, actor: Actor, data: IncidentCreate, now: dat
     incident.services = services
     session.add(incident)
     session.flush()
+    who = actor.name if actor else "warroom"
     record(
         session=session,
         incident=incident,
         kind="declared",
         actor=actor,
         now=now,
-        text=f"{actor.name} declared {format_ref(incident.id)} as {data.severity}: {data.title}",
+        text=f"{who} declared {format_ref(incident.id)} as {data.severity}: {data.title}",
         after=data.severity.value,
     )
     _name_commander(session, incident, actor, commander, now)
@@ -70,7 +76,7 @@ def do_declare(*, session: Session, actor: Actor, data: IncidentCreate, now: dat
 
 
 def _name_commander(
-    session: Session, incident: Incident, actor: Actor, named: Person | None, now: datetime
+    session: Session, incident: Incident, actor: Actor | None, named: Person | None, now: datetime
 ) -> None:
     if named is not None:
         do_assign_role(
@@ -81,7 +87,7 @@ def _name_commander(
             person=named,
             now=now,
         )
-    elif needs_commander(Severity(incident.severity)):
+    elif actor is not None and needs_commander(Severity(incident.severity)):
         assign_declarer_as_commander(session=session, incident=incident, actor=actor, now=now)
 
 
@@ -103,7 +109,11 @@ def assign_declarer_as_commander(
 
 
 def bring_owners(
-    session: Session, incident: Incident, actor: Actor, services: list[Service], now: datetime
+    session: Session,
+    incident: Incident,
+    actor: Actor | None,
+    services: list[Service],
+    now: datetime,
 ) -> None:
     """Owners of impacted services join: the owning team's lead, or its members if it has none."""
     for service in services:

@@ -1,0 +1,176 @@
+"""Escalating an alert group: when it first meets its rule's threshold, propose a severity and
+open an incident (or attach to the one an earlier group of the same storm, or the service,
+already has), and put the group on the incident's timeline. The caller holds the group's row
+lock, so this runs once per group however many requests race."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warroom.alerts.correlation_rules import (
+    RuleSpec,
+    Spread,
+    group_title,
+    propose_severity,
+    threshold_met,
+)
+from warroom.alerts.models import AlertGroup, AlertGroupMember
+from warroom.catalog.models import AssetService, Service
+from warroom.incidents.declare import do_declare
+from warroom.incidents.models import Incident, IncidentService
+from warroom.incidents.rules import Kind, Severity, format_ref
+from warroom.incidents.schemas import IncidentCreate
+from warroom.incidents.service import ACTIVE_STATUSES, record
+
+TIMELINE_HOSTS = 50
+
+
+@dataclass
+class GroupState:
+    """A locked group row's values while one request changes them."""
+
+    id: int
+    rule_id: int
+    key: str
+    first_seen: datetime
+    last_seen: datetime
+    alert_count: int
+    asset_count: int
+    escalating_alerts: int
+    escalating_assets: int
+    service_id: int | None
+    incident_id: int | None
+    threshold_met_at: datetime | None
+    proposed_severity: str | None
+    title: str
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> GroupState:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+    def counts(self) -> dict[str, Any]:
+        names = (
+            *("last_seen", "alert_count", "asset_count", "escalating_alerts", "title"),
+            *("escalating_assets", "incident_id", "threshold_met_at", "proposed_severity"),
+        )
+        return {name: getattr(self, name) for name in names}
+
+
+def service_asset_count(*, session: Session, service_id: int | None) -> int:
+    if service_id is None:
+        return 0
+    query = select(func.count()).where(AssetService.service_id == service_id)
+    return int(session.scalar(query) or 0)
+
+
+def escalate(
+    *, session: Session, rule: RuleSpec, state: GroupState, values: Mapping[str, str], now: datetime
+) -> None:
+    """Refresh the title; the first time the threshold is met, propose and declare."""
+    state.title = group_title(values, state.asset_count)
+    if state.threshold_met_at is not None:
+        return
+    spread = Spread(
+        alerts=state.escalating_alerts,
+        hosts=state.escalating_assets,
+        service_assets=service_asset_count(session=session, service_id=state.service_id),
+    )
+    if not threshold_met(rule, spread):
+        return
+    service = session.get(Service, state.service_id) if state.service_id else None
+    severity = propose_severity(service.tier if service else None, spread)
+    state.threshold_met_at, state.proposed_severity = now, severity.value
+    if rule.open_incident:
+        incident = _incident_for(session, rule, state, service, severity, now)
+        state.incident_id = incident.id
+        record_group(session=session, incident=incident, state=state, rule=rule, now=now)
+
+
+def _incident_for(
+    session: Session,
+    rule: RuleSpec,
+    state: GroupState,
+    service: Service | None,
+    severity: Severity,
+    now: datetime,
+) -> Incident:
+    existing = _open_incident_of_storm(session, state) or _open_incident_of_service(
+        session, service
+    )
+    if existing is not None:
+        return existing
+    data = IncidentCreate(
+        title=state.title[:300],
+        kind=Kind.service,
+        severity=severity,
+        services=[service.name] if service else [],
+        description=f"Opened by the correlation rule “{rule.name}” when "
+        f"{state.escalating_assets} hosts and {state.escalating_alerts} alerts "
+        f"had arrived within {rule.window_seconds // 60} minutes.",
+        started_at=state.first_seen,
+        detected_at=now,
+    )
+    return do_declare(session=session, actor=None, data=data, now=now)
+
+
+def _open_incident_of_storm(session: Session, state: GroupState) -> Incident | None:
+    """An earlier window's group of the same rule and key is the same storm going on."""
+    query = (
+        select(Incident)
+        .join(AlertGroup, AlertGroup.incident_id == Incident.id)
+        .where(AlertGroup.rule_id == state.rule_id, AlertGroup.key == state.key)
+        .where(AlertGroup.id != state.id, Incident.status.in_(ACTIVE_STATUSES))
+        .order_by(Incident.id.desc())
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def _open_incident_of_service(session: Session, service: Service | None) -> Incident | None:
+    if service is None:
+        return None
+    query = (
+        select(Incident)
+        .join(IncidentService, IncidentService.incident_id == Incident.id)
+        .where(IncidentService.service_id == service.id, Incident.kind == Kind.service.value)
+        .where(Incident.status.in_(ACTIVE_STATUSES))
+        .order_by(Incident.id.desc())
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def group_hosts(*, session: Session, group_id: int, limit: int | None = None) -> list[str]:
+    query = (
+        select(AlertGroupMember.member)
+        .where(AlertGroupMember.group_id == group_id)
+        .order_by(AlertGroupMember.first_seen, AlertGroupMember.member)
+    )
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def record_group(
+    *, session: Session, incident: Incident, state: GroupState, rule: RuleSpec, now: datetime
+) -> None:
+    """The group on the incident's timeline; its live counts stay on the group row."""
+    hosts = group_hosts(session=session, group_id=state.id, limit=TIMELINE_HOSTS)
+    record(
+        session=session,
+        incident=incident,
+        kind="alert_group",
+        actor=None,
+        now=now,
+        text=f"Alert group {state.id} ({rule.name}): {state.title}, "
+        f"{state.alert_count} alerts; proposed {state.proposed_severity}",
+        after=format_ref(incident.id),
+        data={
+            "group_id": state.id,
+            "alert_count": state.alert_count,
+            "asset_count": state.asset_count,
+            "hosts": hosts,
+        },
+    )
