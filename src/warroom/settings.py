@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # another replica); local writes wake it at once.
     live_poll_seconds: float = Field(default=1.0, gt=0)
     cookie_secure: bool = False
+    # Background checks (missed heartbeats) run in the server process; turn off where another
+    # process runs them, or in tests that drive them by hand.
+    worker: bool = True
+    worker_interval_seconds: float = Field(default=5.0, gt=0)
     session_max_age_seconds: int = 12 * 3600
 
     @property
