@@ -10,7 +10,7 @@ each other in a cycle."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,7 @@ from warroom.alerts.correlation_rules import (
     window_open,
 )
 from warroom.alerts.escalate import GroupState, escalate
+from warroom.alerts.maintenance import do_mark_expected
 from warroom.alerts.models import (
     Alert,
     AlertGroup,
@@ -39,6 +40,7 @@ from warroom.alerts.models import (
     CorrelationRule,
 )
 from warroom.alerts.rules import AlertStatus
+from warroom.catalog.models import Asset, Service
 from warroom.events import DomainEvent, emit
 
 
@@ -58,20 +60,43 @@ def rule_spec(rule: CorrelationRule) -> RuleSpec:
     )
 
 
-def alert_host(alert: Alert) -> str:
+@dataclass(frozen=True)
+class Names:
+    """Asset hostnames and service names by id, read once per call (never per alert)."""
+
+    hosts: Mapping[int, str] = field(default_factory=dict)
+    services: Mapping[int, str] = field(default_factory=dict)
+
+
+def names_of(*, session: Session, alerts: Sequence[Alert]) -> Names:
+    asset_ids = {a.asset_id for a in alerts if a.asset_id is not None}
+    service_ids = {a.service_id for a in alerts if a.service_id is not None}
+    hosts = select(Asset.id, Asset.hostname).where(Asset.id.in_(asset_ids))
+    services = select(Service.id, Service.name).where(Service.id.in_(service_ids))
+    return Names(
+        hosts={row[0]: row[1] for row in session.execute(hosts)} if asset_ids else {},
+        services={row[0]: row[1] for row in session.execute(services)} if service_ids else {},
+    )
+
+
+def alert_host(alert: Alert, names: Names | None = None) -> str:
     """The host a group counts: the catalog's hostname, else the sender's name for it."""
-    if alert.asset is not None:
-        return alert.asset.hostname
+    if alert.asset_id is not None:
+        hostname = names.hosts.get(alert.asset_id) if names else None
+        if hostname is None and alert.asset is not None:
+            hostname = alert.asset.hostname
+        if hostname:
+            return hostname
     return alert.source or f"alert {alert.dedup_key}"[:255]
 
 
-def alert_facts(alert: Alert) -> AlertFacts:
+def alert_facts(alert: Alert, names: Names) -> AlertFacts:
     return AlertFacts(
         event=alert.event,
         source=alert.source,
         severity=alert.severity,
-        host=alert_host(alert),
-        service=alert.service.name if alert.service is not None else None,
+        host=alert_host(alert, names),
+        service=names.services.get(alert.service_id) if alert.service_id else None,
         service_id=alert.service_id,
         labels={str(k): str(v) for k, v in (alert.labels or {}).items()},
         expected=alert.expected,
@@ -101,12 +126,15 @@ def do_correlate(*, session: Session, alerts: Sequence[Alert], now: datetime) ->
     if not alerts:
         return []
     session.flush()
+    do_mark_expected(session=session, alerts=[a for a in alerts if not a.state_changes], now=now)
     track_flapping(session=session, alerts=alerts, now=now)
     rules = enabled_rules(session=session)
+    names = names_of(session=session, alerts=alerts)
     touched: list[int] = []
     named: set[int] = set()
-    for bucket in _buckets(rules, [a for a in alerts if a.status != AlertStatus.resolved]):
-        group_id = _add_to_group(session, bucket, now)
+    live = [a for a in alerts if a.status != AlertStatus.resolved]
+    for bucket in _buckets(rules, live, names):
+        group_id = _add_to_group(session, bucket, names, now)
         touched.append(group_id)
         for alert in bucket.alerts:
             # The first rule (by position) that groups an alert names its group on the alert.
@@ -116,10 +144,10 @@ def do_correlate(*, session: Session, alerts: Sequence[Alert], now: datetime) ->
     return _load_groups(session, touched)
 
 
-def _buckets(rules: Sequence[RuleSpec], alerts: Sequence[Alert]) -> list[Bucket]:
+def _buckets(rules: Sequence[RuleSpec], alerts: Sequence[Alert], names: Names) -> list[Bucket]:
     found: dict[tuple[int, int, str], Bucket] = {}
     for alert in alerts:
-        facts = alert_facts(alert)
+        facts = alert_facts(alert, names)
         for rule in rules:
             if not applies(rule, facts):
                 continue
@@ -208,16 +236,16 @@ def _escalates(alert: Alert) -> bool:
     return not alert.expected and not alert.flapping
 
 
-def _add_to_group(session: Session, bucket: Bucket, now: datetime) -> int:
+def _add_to_group(session: Session, bucket: Bucket, names: Names, now: datetime) -> int:
     state = _open_group(session, bucket, now)
     links = [{"group_id": state.id, "alert_id": a.id} for a in bucket.alerts]
     insert = _insert(session, AlertGroupAlert).values(links).on_conflict_do_nothing()
     new_ids = set(session.scalars(insert.returning(AlertGroupAlert.alert_id)))
-    hosts = sorted({alert_host(a) for a in bucket.alerts})
+    hosts = sorted({alert_host(a, names) for a in bucket.alerts})
     members = [{"group_id": state.id, "member": h, "first_seen": now} for h in hosts]
     insert = _insert(session, AlertGroupMember).values(members).on_conflict_do_nothing()
     new_hosts = len(list(session.scalars(insert.returning(AlertGroupMember.member))))
-    escalating = sorted({alert_host(a) for a in bucket.alerts if _escalates(a)})
+    escalating = sorted({alert_host(a, names) for a in bucket.alerts if _escalates(a)})
     newly_escalating = _mark_escalating(session, state.id, escalating)
     state.alert_count += len(new_ids)
     state.asset_count += new_hosts

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warroom.alerts.correlate import alert_facts
+from warroom.alerts.correlate import alert_facts, names_of
 from warroom.alerts.correlation_replay import Arrival, Catalog, ReplayGroup, replay
 from warroom.alerts.correlation_rules import RuleSpec
 from warroom.alerts.correlation_schemas import (
@@ -121,7 +121,9 @@ def _catalog(session: Session) -> Catalog:
 
 def _arrivals(session: Session, since: datetime) -> list[Arrival]:
     query = select(Alert).where(Alert.first_seen >= since).order_by(Alert.first_seen, Alert.id)
-    return [Arrival(a.first_seen, a.id, alert_facts(a)) for a in session.scalars(query)]
+    alerts = list(session.scalars(query))
+    names = names_of(session=session, alerts=alerts)
+    return [Arrival(a.first_seen, a.id, alert_facts(a, names)) for a in alerts]
 
 
 def dry_run(*, session: Session, rule: RuleSpec, now: datetime) -> DryRunOut:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from warroom.access.service import Actor
 from warroom.alerts.correlation_schemas import MaintenanceWindowIn, MaintenanceWindowOut
 from warroom.alerts.models import Alert, MaintenanceWindow
+from warroom.catalog.models import Asset, AssetService, Service
 from warroom.catalog.service import check_services
 from warroom.errors import InvalidInput, NotFound
 
@@ -56,6 +57,47 @@ def alert_services(alert: Alert) -> list[str]:
 
 def is_alert_expected(windows: Sequence[MaintenanceWindow], alert: Alert, now: datetime) -> bool:
     return is_expected(windows, hosts=alert_hosts(alert), services=alert_services(alert), now=now)
+
+
+def do_mark_expected(*, session: Session, alerts: Sequence[Alert], now: datetime) -> None:
+    """Set ``expected`` on new alerts that an open window covers (by the alert's host names,
+    its service, or its asset's services). Costs one query when no window is open."""
+    windows = covering_windows(session=session, now=now)
+    if not windows or not alerts:
+        return
+    assets = _asset_names(session, {a.asset_id for a in alerts if a.asset_id is not None})
+    services = _service_names(session, alerts)
+    for alert in alerts:
+        hosts, via_asset = assets.get(alert.asset_id or 0, ([], []))
+        own = [services[alert.service_id]] if alert.service_id in services else []
+        alert.expected = alert.expected or is_expected(
+            windows, hosts=[alert.source, *hosts], services=[*own, *via_asset], now=now
+        )
+
+
+def _asset_names(session: Session, ids: set[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """Each asset's host names (hostname and aliases) and its services' names."""
+    if not ids:
+        return {}
+    found: dict[int, tuple[list[str], list[str]]] = {}
+    for asset_id, hostname, aliases in session.execute(
+        select(Asset.id, Asset.hostname, Asset.aliases).where(Asset.id.in_(ids))
+    ):
+        found[asset_id] = ([hostname, *(aliases or [])], [])
+    links = select(AssetService.asset_id, Service.name).join(
+        Service, Service.id == AssetService.service_id
+    )
+    for asset_id, name in session.execute(links.where(AssetService.asset_id.in_(ids))):
+        found[asset_id][1].append(name)
+    return found
+
+
+def _service_names(session: Session, alerts: Sequence[Alert]) -> dict[int | None, str]:
+    ids = {a.service_id for a in alerts if a.service_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Service.id, Service.name).where(Service.id.in_(ids)))
+    return {row[0]: row[1] for row in rows}
 
 
 def covering_windows(*, session: Session, now: datetime) -> list[MaintenanceWindow]:

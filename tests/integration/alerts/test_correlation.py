@@ -10,6 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import Clock, User
+from tests.integration.alerts.ingest_helpers import (
+    add_asset,
+    add_service,
+    am_alert,
+    am_body,
+    make_integration,
+)
 from tests.integration.alerts.storm import (
     Sent,
     groups,
@@ -231,3 +238,51 @@ def test_maintenance_windows_crud(client: TestClient, admin: User, clock: Clock)
     assert client.delete(f"{base}/{made['id']}", headers=admin.headers).status_code == 204
     assert client.get(base, headers=admin.headers).json() == []
     assert client.get("/api/v1/alert-groups", headers=admin.headers).json() == []
+
+
+def test_alertmanager_firing_on_50_hosts_opens_one_incident_listing_them(
+    client: TestClient, admin: User, viewer: User, clock: Clock
+) -> None:
+    add_service(client, admin, "storage", tier=2)
+    hosts = [f"nas{n:02d}" for n in range(50)]
+    for host in hosts:
+        add_asset(client, admin, host, services=["storage"])
+    key = make_integration(client, admin, "alertmanager")
+    for start in range(0, 50, 10):
+        body = am_body(*(am_alert(h, name="DiskFull") for h in hosts[start : start + 10]))
+        sent = client.post(f"/api/v1/integrations/alertmanager/{key}", json=body)
+        assert sent.status_code == 202, sent.text
+        clock.advance(seconds=30)
+    (incident,) = client.get("/api/v1/incidents", headers=viewer.headers).json()["items"]
+    assert incident["title"] == "DiskFull on 10 hosts"  # declared by the first batch
+    assert incident["severity"] == "SEV2"  # 10 of 50 tier-2 hosts: wide
+    (group,) = client.get(
+        "/api/v1/alert-groups", params={"incident": incident["ref"]}, headers=viewer.headers
+    ).json()
+    detail = client.get(f"/api/v1/alert-groups/{group['id']}", headers=viewer.headers).json()
+    assert (detail["asset_count"], detail["alert_count"]) == (50, 50)
+    assert sorted(detail["hosts"]) == hosts
+    assert detail["title"] == "DiskFull on 50 hosts"
+
+
+def test_alertmanager_alerts_in_maintenance_are_expected(
+    client: TestClient, admin: User, viewer: User, clock: Clock
+) -> None:
+    hosts = [f"nas{n:02d}" for n in range(6)]
+    for host in hosts:
+        add_asset(client, admin, host)
+    window = {
+        "name": "Firmware",
+        "starts_at": clock.now.isoformat(),
+        "ends_at": (clock.now + timedelta(hours=1)).isoformat(),
+        "assets": hosts,
+    }
+    assert client.post("/api/v1/maintenance-windows", json=window, headers=admin.headers).is_success
+    key = make_integration(client, admin, "alertmanager")
+    body = am_body(*(am_alert(h, name="Reboot") for h in hosts))
+    assert client.post(f"/api/v1/integrations/alertmanager/{key}", json=body).status_code == 202
+    assert client.get("/api/v1/incidents", headers=viewer.headers).json()["items"] == []
+    (group,) = client.get("/api/v1/alert-groups", headers=viewer.headers).json()
+    assert (group["asset_count"], group["escalating_assets"]) == (6, 0)
+    detail = client.get(f"/api/v1/alert-groups/{group['id']}", headers=viewer.headers).json()
+    assert all(a["expected"] for a in detail["alerts"])
