@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from warroom.cli import assets, catalog, catalog_parties, incidents, plan, setup, tokens
+from warroom.cli import alerts, assets, catalog, catalog_parties, incidents, plan, setup, tokens
 from warroom.cli.demo import demo
 from warroom.cli.readiness import readiness
 
@@ -30,6 +30,8 @@ app.add_typer(catalog_parties.contracts_app, name="contract")
 app.add_typer(catalog_parties.contacts_app, name="contact")
 app.add_typer(catalog_parties.customers_app, name="customer")
 app.add_typer(catalog.lifecycles_app, name="lifecycle")
+app.add_typer(alerts.integrations_app, name="integration")
+app.add_typer(alerts.alerts_app, name="alert")
 
 
 def run() -> None:
