@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from warroom.cli import alerts, assets, catalog, catalog_parties, incidents, plan, setup, tokens
+from warroom.cli import (
+    alerts,
+    assets,
+    catalog,
+    catalog_parties,
+    correlation,
+    incidents,
+    plan,
+    setup,
+    tokens,
+)
 from warroom.cli.demo import demo
 from warroom.cli.readiness import readiness
 
@@ -32,6 +42,9 @@ app.add_typer(catalog_parties.customers_app, name="customer")
 app.add_typer(catalog.lifecycles_app, name="lifecycle")
 app.add_typer(alerts.integrations_app, name="integration")
 app.add_typer(alerts.alerts_app, name="alert")
+app.add_typer(correlation.rules_app, name="rule")
+app.add_typer(correlation.groups_app, name="group")
+app.add_typer(correlation.maintenance_app, name="maintenance")
 
 
 def run() -> None:
