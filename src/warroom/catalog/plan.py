@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from warroom.alerts.correlation_schemas import CorrelationRuleIn
 from warroom.catalog.parties_schemas import ContactIn, CustomerIn
 from warroom.catalog.plan_schema import (
     KINDS,
@@ -36,6 +37,7 @@ SINGULAR = {
     "customers": "customer",
     "contacts": "contact",
     "contracts": "contract",
+    "correlation_rules": "correlation rule",
 }
 SETS = {
     "services": ("depends_on",),
@@ -216,12 +218,18 @@ def _contract_refs(item: BaseModel) -> Iterable[tuple[str, str | None, str]]:
         yield "contacts", contact.label(), f"escalation[{i}]"
 
 
+def _rule_refs(item: BaseModel) -> Iterable[tuple[str, str | None, str]]:
+    assert isinstance(item, CorrelationRuleIn)
+    yield "services", item.service, "service"
+
+
 REFS: dict[str, Refs] = {
     "services": _service_refs,
     "assets": _asset_refs,
     "customers": _customer_refs,
     "contacts": _contact_refs,
     "contracts": _contract_refs,
+    "correlation_rules": _rule_refs,
 }
 
 

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.access.models import Team
+from warroom.alerts import correlation_service
+from warroom.alerts.correlation_schemas import CorrelationRuleIn
 from warroom.catalog import parties
 from warroom.catalog.assets import asset_fields, do_save_asset
 from warroom.catalog.models import Asset, Contact, Contract, Customer, Service, Vendor
@@ -69,6 +71,9 @@ def export_plan(*, session: Session) -> PlanDocument:
         ],
         contracts=[
             contract_plan(c) for c in session.scalars(select(Contract).order_by(Contract.number))
+        ],
+        correlation_rules=[
+            correlation_service.rule_in(r) for r in correlation_service.list_rules(session=session)
         ],
     )
 
@@ -149,6 +154,12 @@ def _save_contract(session: Session, item: BaseModel) -> None:
     parties.do_save_contract(session=session, data=data, existing=existing)
 
 
+def _save_rule(session: Session, item: BaseModel) -> None:
+    assert isinstance(item, CorrelationRuleIn)
+    existing = correlation_service.find_rule(session=session, name=item.name)
+    correlation_service.do_save_rule(session=session, data=item, existing=existing)
+
+
 def _delete_vendor(session: Session, key: str) -> None:
     parties.do_delete_vendor(
         session=session, vendor=parties.access_vendor(session=session, name=key)
@@ -185,6 +196,12 @@ def _delete_contract(session: Session, key: str) -> None:
     parties.do_delete_contract(session=session, contract=contract)
 
 
+def _delete_rule(session: Session, key: str) -> None:
+    rule = correlation_service.find_rule(session=session, name=key)
+    if rule is not None:
+        correlation_service.do_delete_rule(session=session, rule=rule)
+
+
 SAVE: dict[str, Callable[[Session, BaseModel], None]] = {
     "vendors": _save_vendor,
     "services": _save_service,
@@ -192,6 +209,7 @@ SAVE: dict[str, Callable[[Session, BaseModel], None]] = {
     "customers": _save_customer,
     "contacts": _save_contact,
     "contracts": _save_contract,
+    "correlation_rules": _save_rule,
 }
 DELETE: dict[str, Callable[[Session, str], None]] = {
     "vendors": _delete_vendor,
@@ -200,4 +218,5 @@ DELETE: dict[str, Callable[[Session, str], None]] = {
     "customers": _delete_customer,
     "contacts": _delete_contact,
     "contracts": _delete_contract,
+    "correlation_rules": _delete_rule,
 }

@@ -22,7 +22,9 @@ class FieldChangeOut(BaseModel):
 
 class ChangeOut(BaseModel):
     action: Action
-    kind: str = Field(description="service, asset, vendor, customer, contact or contract")
+    kind: str = Field(
+        description="service, asset, vendor, customer, contact, contract or correlation rule"
+    )
     key: str = Field(description="What names the record: name, hostname or contract number")
     fields: dict[str, FieldChangeOut] = Field(
         default_factory=dict, description="For an update: each changed field, old and new"

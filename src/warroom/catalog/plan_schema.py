@@ -7,6 +7,9 @@ be written ``product@version``; a contract names its escalation contacts (by nam
 organisation) instead of by database id; and every problem is reported with its path in the
 document (``services[2].tier``), all at once, before anything is written.
 
+The file may also carry the alert ``correlation_rules`` (each as the correlation-rule API's
+body, its service by name), so how alerts escalate is versioned with the catalog.
+
 A kind left out of the file (no ``assets:`` key) is not managed by it; ``assets: []`` says
 there are none, which only matters with ``prune: true``."""
 
@@ -19,6 +22,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from warroom.alerts.correlation_schemas import CorrelationRuleIn
 from warroom.catalog.parties_schemas import (
     ContactIn,
     ContractIn,
@@ -30,7 +34,15 @@ from warroom.catalog.parties_schemas import (
 from warroom.catalog.schemas import AssetIn, ServiceIn
 from warroom.errors import FieldError, InvalidInput, WarroomError
 
-KINDS = ("vendors", "services", "assets", "customers", "contacts", "contracts")
+KINDS = (
+    "vendors",
+    "services",
+    "assets",
+    "customers",
+    "contacts",
+    "contracts",
+    "correlation_rules",
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,7 @@ class PlanDocument(BaseModel):
     customers: list[CustomerIn] | None = None
     contacts: list[ContactIn] | None = None
     contracts: list[PlanContract] | None = None
+    correlation_rules: list[CorrelationRuleIn] | None = None
 
 
 def _message(error: Any) -> str:

@@ -286,3 +286,41 @@ def test_alertmanager_alerts_in_maintenance_are_expected(
     assert (group["asset_count"], group["escalating_assets"]) == (6, 0)
     detail = client.get(f"/api/v1/alert-groups/{group['id']}", headers=viewer.headers).json()
     assert all(a["expected"] for a in detail["alerts"])
+
+
+PLAN = """
+services:
+  - name: payments
+    tier: 1
+correlation_rules:
+  - name: Same event across hosts
+    group_by: [event]
+    min_assets: 5
+    position: 1000
+  - name: Payments 10%
+    service: payments
+    group_by: [event, labels.job]
+    min_share: 0.1
+    window_seconds: 600
+"""
+
+
+def test_rules_are_data_in_the_plan(client: TestClient, admin: User, viewer: User) -> None:
+    headers = admin.headers | {"Content-Type": "application/yaml"}
+    applied = client.post("/api/v1/plan", content=PLAN, headers=headers)
+    assert applied.status_code == 200, applied.text
+    changes = [(c["action"], c["kind"], c["key"]) for c in applied.json()["changes"]]
+    assert ("create", "correlation rule", "Payments 10%") in changes
+    rules = client.get("/api/v1/correlation-rules", headers=viewer.headers).json()
+    assert [(r["name"], r["service"], r["min_share"]) for r in rules] == [
+        ("Payments 10%", "payments", 0.1),
+        ("Same event across hosts", None, None),
+    ]
+    exported = client.get("/api/v1/plan?format=json", headers=viewer.headers).json()
+    assert [r["name"] for r in exported["correlation_rules"]] == [r["name"] for r in rules]
+    again = client.post("/api/v1/plan", content=PLAN, headers=headers)
+    assert again.json()["changes"] == []
+    bad = PLAN.replace("service: payments\n    group_by", "service: nope\n    group_by")
+    refused = client.post("/api/v1/plan", content=bad, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "correlation_rules[1].service"
