@@ -145,7 +145,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, log_json=False, live_poll_seconds=0.2)
+    # The background worker (heartbeat checks) runs only in the tests that ask for it.
+    return Settings(database_url=database_url, log_json=False, live_poll_seconds=0.2, worker=False)
 
 
 @pytest.fixture
@@ -247,7 +248,7 @@ class LiveServer:
 def live_app(sqlite_url: str) -> Iterator[FastAPI]:
     """An app with the real clock on a SQLite file, for servers that other processes share."""
     application = create_app(
-        Settings(database_url=sqlite_url, log_json=False, live_poll_seconds=0.2)
+        Settings(database_url=sqlite_url, log_json=False, live_poll_seconds=0.2, worker=False)
     )
     yield application
     application.state.engine.dispose()

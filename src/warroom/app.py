@@ -3,8 +3,10 @@ templates. Nothing here runs at import time."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +30,8 @@ WEB = Path(__file__).parent / "web"
 
 def _routers() -> list[object]:
     from warroom.access import api as access_api
+    from warroom.alerts import api as alerts_api
+    from warroom.alerts import correlation_api, pagerduty_api
     from warroom.catalog import api as catalog_api
     from warroom.catalog import assets_api, parties_api, plan_api, readiness_api
     from warroom.incidents import api as incidents_api
@@ -44,6 +48,9 @@ def _routers() -> list[object]:
         readiness_api.router,
         incidents_api.router,
         templates_api.router,
+        alerts_api.router,
+        pagerduty_api.router,
+        correlation_api.router,
         live.router,
     ]
 
@@ -52,6 +59,25 @@ def _page_routers() -> list[object]:
     from warroom.web import pages
 
     return list(pages.routers())
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the background checks for the life of the server, when enabled."""
+    settings: Settings = app.state.settings
+    if not settings.worker:
+        yield
+        return
+    from warroom.alerts.heartbeats import run_checks
+
+    every = settings.worker_interval_seconds
+    task = asyncio.create_task(run_checks(app.state.sessions, app.state.clock, every))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 def create_app(
@@ -76,6 +102,7 @@ def create_app(
         description="Incident command API.",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, sessions
     app.state.dispatcher, app.state.clock = dispatcher, clock

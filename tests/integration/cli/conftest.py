@@ -98,7 +98,8 @@ def catalog(cli: Cli, admin_token: str) -> None:
 @pytest.fixture
 def api(cli: Cli) -> Iterator[TestClient]:
     """The JSON API on the same database, to check what the CLI wrote or printed."""
-    application: FastAPI = create_app(Settings(database_url=cli.database_url, log_json=False))
+    settings = Settings(database_url=cli.database_url, log_json=False, worker=False)
+    application: FastAPI = create_app(settings)
     with TestClient(application, raise_server_exceptions=False) as client:
         yield client
     application.state.engine.dispose()
