@@ -1,5 +1,5 @@
-"""Building blocks for the correlation tests: a catalog, an integration, and alerts written
-the way ingestion writes them (one open alert per dedup key), then correlated."""
+"""Building blocks for the correlation tests: a catalog, an integration, and alerts sent
+through the real ingestion (deduplicated, matched to assets, correlated) at a given time."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.alerts.correlate import do_correlate
-from warroom.alerts.maintenance import covering_windows, is_alert_expected
+from warroom.alerts.ingest import do_receive
+from warroom.alerts.integrations import ref_of
 from warroom.alerts.models import Alert, AlertGroup, Integration
+from warroom.alerts.rules import Action, IncomingEvent
 from warroom.catalog.models import Asset, Service
 from warroom.db import transaction
 from warroom.incidents.models import Incident
@@ -54,63 +54,30 @@ class Sent:
     labels: dict[str, str] | None = None
 
 
-def _asset(session: Session, host: str) -> Asset | None:
-    return session.scalar(select(Asset).where(Asset.hostname == host))
-
-
-def upsert(session: Session, integration_id: int, sent: Sent, now: datetime) -> Alert:
-    key = sent.dedup or f"{sent.event}/{sent.host}"
-    alert = session.scalar(
-        select(Alert).where(
-            Alert.integration_id == integration_id,
-            Alert.dedup_key == key,
-            Alert.status != "resolved",
-        )
-    )
-    if alert is not None:
-        alert.count += 1
-        alert.last_seen, alert.status = now, sent.status
-        alert.resolved_at = now if sent.status == "resolved" else None
-        return alert
-    asset = _asset(session, sent.host)
-    alert = Alert(
-        integration_id=integration_id,
-        dedup_key=key,
+def event_of(sent: Sent) -> IncomingEvent:
+    return IncomingEvent(
+        action=Action.resolve if sent.status == "resolved" else Action.trigger,
+        dedup_key=sent.dedup or f"{sent.event}/{sent.host}",
         summary=f"{sent.event} on {sent.host}",
-        severity="error",
-        status=sent.status,
-        event=sent.event,
         source=sent.host,
-        first_seen=now,
-        last_seen=now,
+        event=sent.event,
         labels=sent.labels or {"alertname": sent.event},
-        asset=asset,
-        service=asset.services[0] if asset is not None and asset.services else None,
-        state_changes=[],
     )
-    session.add(alert)
-    session.flush()
-    return alert
 
 
 def send(
-    sessions: sessionmaker[Session],
-    integration_id: int,
-    batch: Iterable[Sent],
-    now: datetime,
-    **alert_fields: Any,
-) -> list[AlertGroup]:
-    """One ingest request: upsert the batch and correlate it, in one transaction."""
+    sessions: sessionmaker[Session], integration_id: int, batch: Iterable[Sent], now: datetime
+) -> list[Alert]:
+    """One ingest request through the real ingestion: dedup, asset matching, correlation."""
     with transaction(sessions) as session:
-        windows = covering_windows(session=session, now=now)
-        alerts = [upsert(session, integration_id, sent, now) for sent in batch]
-        for alert in alerts:
-            alert.expected = is_alert_expected(windows, alert, now)
-            for name, value in alert_fields.items():
-                setattr(alert, name, value)
-        groups = do_correlate(session=session, alerts=alerts, now=now)
+        integration = session.get(Integration, integration_id)
+        assert integration is not None
+        events = [event_of(sent) for sent in batch]
+        alerts = do_receive(
+            session=session, integration=ref_of(integration), events=events, now=now
+        )
         session.expunge_all()
-        return groups
+        return alerts
 
 
 def incidents(sessions: sessionmaker[Session]) -> list[Incident]:

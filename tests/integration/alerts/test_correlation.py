@@ -64,7 +64,7 @@ def test_a_share_of_a_tier1_service_opens_a_sev1(
     (incident,) = incidents(app.state.sessions)
     assert incident.severity == "SEV1"  # 2 of 20 tier-1 hosts: wide
     listed = client.get(
-        "/api/v1/alert-groups", params={"incident": "INC-1"}, headers=admin.headers
+        "/api/v1/alert-groups", params={"incident": f"INC-{incident.id}"}, headers=admin.headers
     ).json()
     assert [(g["rule"], g["asset_count"], g["service"]) for g in listed] == [
         ("Payments 10%", 2, "payments")

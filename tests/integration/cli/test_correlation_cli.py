@@ -49,7 +49,8 @@ def test_dry_run_and_groups(cli: Cli) -> None:
     assert dry["groups"][0]["title"] == "AV on 6 hosts"
     assert "1 incidents" in cli.ok("rule", "dry-run", str(rule["id"])).stdout
     (group,) = cli.json("group", "list", "--status", "open")
-    assert (group["asset_count"], group["incident"]) == (6, "INC-1")
+    assert group["asset_count"] == 6
+    assert group["incident"].startswith("INC-")
     shown = cli.json("group", "show", str(group["id"]))
     assert sorted(shown["hosts"]) == [f"fs{n}" for n in range(6)]
     assert "fs0" in cli.ok("group", "show", str(group["id"])).stdout
