@@ -87,8 +87,35 @@ def _name_commander(
             person=named,
             now=now,
         )
-    elif actor is not None and needs_commander(Severity(incident.severity)):
-        assign_declarer_as_commander(session=session, incident=incident, actor=actor, now=now)
+    elif needs_commander(Severity(incident.severity)):
+        if actor is not None:
+            assign_declarer_as_commander(session=session, incident=incident, actor=actor, now=now)
+        else:
+            _owner_as_commander(session, incident, now)
+
+
+def _owner_as_commander(session: Session, incident: Incident, now: datetime) -> None:
+    """warroom declared a major incident itself: the lead of the first impacted service's
+    owning team commands until someone takes over, so it is never without an IC."""
+    teams = [s.owner_team for s in incident.services if s.owner_team and s.owner_team.lead]
+    if not teams or teams[0].lead is None:
+        text = (
+            "No commander yet: no impacted service has an owning team with a lead. Assign an "
+            f"incident commander (a {incident.severity} always has one)."
+        )
+        record(session=session, incident=incident, kind="note", actor=None, now=now, text=text)
+        return
+    lead = teams[0].lead
+    do_assign_role(
+        session=session,
+        incident=incident,
+        actor=None,
+        role=IncidentRole.commander,
+        person=lead,
+        now=now,
+        note=f"{lead.name}, lead of {teams[0].name}, is incident commander until someone "
+        "takes over",
+    )
 
 
 def assign_declarer_as_commander(
