@@ -2,14 +2,19 @@
 
 A stream wakes when this process commits a change and, failing that, every
 ``live_poll_seconds``, so changes written by the CLI or another replica arrive too.
+
+Most changes are timeline events. Alerts are not: ingestion writes none (a storm would bury
+the timeline), so the alert pages (``?alerts=1``) and a war room (``?incident=``, for its alert
+groups) also watch a small fingerprint of the alert tables, read from indexes, and get a
+``change`` without an ``id`` (the timeline cursor stays put) whenever it moves.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
@@ -19,10 +24,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.access.deps import require
 from warroom.access.rules import Role
 from warroom.access.service import Actor
+from warroom.alerts.models import Alert, AlertGroup
 from warroom.incidents.models import TimelineEvent
 from warroom.incidents.rules import format_ref, parse_ref
 
 router = APIRouter(tags=["live"])
+Watch = Callable[[sessionmaker[Session]], tuple[Any, ...]]
+ALERTS_FRAME = f"event: change\ndata: {json.dumps({'kind': 'alerts'})}\n\n"
+ALERT_STATUSES = ("firing", "acknowledged", "resolved")
 
 
 def _latest(factory: sessionmaker[Session]) -> int:
@@ -43,9 +52,39 @@ def _frame(event: TimelineEvent) -> str:
     return f"id: {event.id}\nevent: change\ndata: {json.dumps(data)}\n\n"
 
 
-async def _stream(request: Request, incident: int | None, after: int) -> AsyncIterator[str]:
+def _alert_board(factory: sessionmaker[Session]) -> tuple[Any, ...]:
+    """New alerts, repeats and status changes, and group growth: each part one index lookup
+    (the newest ``last_seen`` per status uses the (status, last_seen) index; the open counts
+    move on an acknowledgement or resolve, which leaves ``last_seen`` alone)."""
+    parts = [select(func.max(Alert.id)).scalar_subquery()]
+    for status in ALERT_STATUSES:
+        parts.append(
+            select(func.max(Alert.last_seen)).where(Alert.status == status).scalar_subquery()
+        )
+    for status in ALERT_STATUSES[:2]:
+        parts.append(select(func.count()).where(Alert.status == status).scalar_subquery())
+    parts.append(select(func.max(AlertGroup.last_seen)).scalar_subquery())
+    with factory() as session:
+        return tuple(session.execute(select(*parts)).one())
+
+
+def _incident_groups(incident: int) -> Watch:
+    def mark(factory: sessionmaker[Session]) -> tuple[Any, ...]:
+        query = select(
+            func.count(), func.max(AlertGroup.last_seen), func.sum(AlertGroup.alert_count)
+        ).where(AlertGroup.incident_id == incident)
+        with factory() as session:
+            return tuple(session.execute(query).one())
+
+    return mark
+
+
+async def _stream(
+    request: Request, incident: int | None, after: int, watch: Watch | None
+) -> AsyncIterator[str]:
     state = request.app.state
     yield "retry: 2000\n\n"
+    mark = await asyncio.to_thread(watch, state.sessions) if watch else None
     while not await request.is_disconnected():
         rows = await asyncio.to_thread(_since, state.sessions, after, incident)
         # Another incident's events still move the cursor, so they are not read again.
@@ -53,7 +92,13 @@ async def _stream(request: Request, incident: int | None, after: int) -> AsyncIt
             after = rows[-1].id
         for row in rows:
             yield _frame(row)
-        if not rows:
+        moved = False
+        if watch is not None:
+            now_mark = await asyncio.to_thread(watch, state.sessions)
+            moved, mark = now_mark != mark, now_mark
+        if moved:
+            yield ALERTS_FRAME
+        elif not rows:
             yield ": keep-alive\n\n"
         await state.dispatcher.changes.wait(state.settings.live_poll_seconds)
 
@@ -63,8 +108,11 @@ async def stream(
     request: Request,
     actor: Annotated[Actor, Depends(require(Role.viewer))],
     incident: Annotated[str | None, Query()] = None,
+    alerts: Annotated[bool, Query(description="Also report alert and group changes")] = False,
 ) -> StreamingResponse:
     number = parse_ref(incident) if incident else None
+    watch = _incident_groups(number) if number is not None else None
+    watch = _alert_board if alerts else watch
     last = request.headers.get("last-event-id", "")
     after = (
         int(last)
@@ -72,7 +120,7 @@ async def stream(
         else await asyncio.to_thread(_latest, request.app.state.sessions)
     )
     return StreamingResponse(
-        _stream(request, number, after),
+        _stream(request, number, after, watch),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
