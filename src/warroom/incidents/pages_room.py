@@ -52,6 +52,11 @@ from warroom.web.render import (
 
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["pages"])
 Change = Callable[[Incident], str]
+# Panels that domains above incidents add to the room (alert groups, say). ``web.pages``
+# registers them, so this domain never imports theirs. A panel returns its context, with the
+# ``template`` to include, or nothing when it has nothing to show for this incident.
+RoomPanel = Callable[[Session, Incident], dict[str, Any]]
+ROOM_PANELS: dict[str, RoomPanel] = {}
 
 
 def _room_context(session: Session, incident: Incident, actor: Actor) -> dict[str, Any]:
@@ -75,6 +80,7 @@ def _room_context(session: Session, incident: Incident, actor: Actor) -> dict[st
         "can_edit": actor.allows(Role.responder),
         "can_release": actor.allows(Role.manager)
         or (commander is not None and commander.person_id == actor.person_id),
+        "panels": [p for p in (make(session, incident) for make in ROOM_PANELS.values()) if p],
         "stream": f"/live/stream?incident={format_ref(incident.id)}",
         "page_url": f"/incidents/{format_ref(incident.id)}",
         "nav": "incidents",

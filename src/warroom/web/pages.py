@@ -9,11 +9,15 @@ def routers() -> list[APIRouter]:
     # Imported here, not at module level: nothing happens at import time, and the domains'
     # page modules import the shared helpers in this package.
     from warroom.access import pages as access_pages
+    from warroom.alerts import pages as alert_pages
+    from warroom.alerts import pages_admin as alert_admin_pages
+    from warroom.alerts import pages_groups as alert_group_pages
     from warroom.catalog import pages as catalog_pages
     from warroom.catalog import pages_assets, pages_parties, pages_plan, readiness_pages
     from warroom.incidents import pages as incident_pages
     from warroom.incidents import pages_room, pages_templates
 
+    pages_room.ROOM_PANELS["alert_groups"] = alert_group_pages.room_panel
     return [
         access_pages.router,
         incident_pages.router,
@@ -24,4 +28,7 @@ def routers() -> list[APIRouter]:
         pages_parties.router,
         pages_plan.router,
         readiness_pages.router,
+        alert_pages.router,
+        alert_group_pages.router,
+        alert_admin_pages.router,
     ]
