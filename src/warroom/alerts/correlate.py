@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -120,9 +120,10 @@ def enabled_rules(*, session: Session) -> list[RuleSpec]:
     return [rule_spec(r) for r in rows]
 
 
-def do_correlate(*, session: Session, alerts: Sequence[Alert], now: datetime) -> list[AlertGroup]:
-    """Group the alerts; escalate groups that now meet their threshold; return the groups
-    touched. Resolved alerts only update their flapping history."""
+def do_correlate(*, session: Session, alerts: Sequence[Alert], now: datetime) -> list[int]:
+    """Group the alerts; escalate groups that now meet their threshold; return the ids of the
+    groups touched (not loaded: ingest, the hot path, has no use for them). Resolved alerts
+    only update their flapping history."""
     if not alerts:
         return []
     session.flush()
@@ -141,7 +142,7 @@ def do_correlate(*, session: Session, alerts: Sequence[Alert], now: datetime) ->
             if alert.id not in named:
                 alert.group_id = group_id
                 named.add(alert.id)
-    return _load_groups(session, touched)
+    return touched
 
 
 def _buckets(rules: Sequence[RuleSpec], alerts: Sequence[Alert], names: Names) -> list[Bucket]:
@@ -191,6 +192,17 @@ def _insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
     return sqlite.insert(table)
 
 
+def _insert_new_rows(
+    session: Session, table: Any, rows: list[dict[str, Any]], column: str
+) -> list[Any]:
+    """Insert ``rows``, skipping those already there; ``column`` of the rows inserted. The
+    rows go as parameters of one statement (compiled once per process, not once per batch
+    size: compiling a many-VALUES insert cost more than running it)."""
+    statement = _insert(session, table).on_conflict_do_nothing().returning(table.c[column])
+    result = session.connection().execute(statement, rows)
+    return list(result.scalars())
+
+
 def _open_group(session: Session, bucket: Bucket, now: datetime) -> GroupState:
     """The rule's open group for the key, locked; a new one when there is none or the open
     one's window has passed (which closes it)."""
@@ -211,9 +223,11 @@ def _open_group(session: Session, bucket: Bucket, now: datetime) -> GroupState:
         "service_id": service_id,
     }
     insert = _insert(session, AlertGroup).values(row)
+    # The index predicate as literal SQL: PostgreSQL cannot match a partial index against a
+    # bound parameter once the statement is prepared (psycopg prepares after 5 runs).
     session.execute(
         insert.on_conflict_do_nothing(
-            index_elements=["rule_id", "key"], index_where=AlertGroup.status == "open"
+            index_elements=["rule_id", "key"], index_where=text("status = 'open'")
         )
     )
     created = _locked_group(session, bucket)
@@ -239,12 +253,10 @@ def _escalates(alert: Alert) -> bool:
 def _add_to_group(session: Session, bucket: Bucket, names: Names, now: datetime) -> int:
     state = _open_group(session, bucket, now)
     links = [{"group_id": state.id, "alert_id": a.id} for a in bucket.alerts]
-    insert = _insert(session, AlertGroupAlert).values(links).on_conflict_do_nothing()
-    new_ids = set(session.scalars(insert.returning(AlertGroupAlert.alert_id)))
+    new_ids = set(_insert_new_rows(session, AlertGroupAlert.__table__, links, "alert_id"))
     hosts = sorted({alert_host(a, names) for a in bucket.alerts})
     members = [{"group_id": state.id, "member": h, "first_seen": now} for h in hosts]
-    insert = _insert(session, AlertGroupMember).values(members).on_conflict_do_nothing()
-    new_hosts = len(list(session.scalars(insert.returning(AlertGroupMember.member))))
+    new_hosts = len(_insert_new_rows(session, AlertGroupMember.__table__, members, "member"))
     escalating = sorted({alert_host(a, names) for a in bucket.alerts if _escalates(a)})
     newly_escalating = _mark_escalating(session, state.id, escalating)
     state.alert_count += len(new_ids)
@@ -271,10 +283,3 @@ def _mark_escalating(session: Session, group_id: int, hosts: list[str]) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _load_groups(session: Session, ids: Sequence[int]) -> list[AlertGroup]:
-    if not ids:
-        return []
-    query = select(AlertGroup).where(AlertGroup.id.in_(set(ids))).order_by(AlertGroup.id)
-    return list(session.scalars(query.execution_options(populate_existing=True)))

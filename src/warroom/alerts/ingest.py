@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, lazyload, make_transient_to_detached
 
@@ -31,6 +31,7 @@ from warroom.events import DomainEvent, emit
 OPEN = (AlertStatus.firing.value, AlertStatus.acknowledged.value)
 CHUNK = 500  # rows per INSERT: well under SQLite's limit of bound parameters
 COLUMNS = tuple(c.key for c in Alert.__table__.columns if c.key != "id")
+ALERTS = cast(Table, Alert.__table__)
 
 
 @dataclass
@@ -183,8 +184,12 @@ def _insert_new(session: Session, batch: Batch) -> None:
     ordered = sorted(batch.new, key=lambda a: a.dedup_key)  # one lock order for every request
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
-        statement = _insert_skipping_open_duplicates(session).values([_row(a) for a in chunk])
-        returned = session.execute(statement.returning(Alert.id, Alert.dedup_key, Alert.status))
+        # The rows go as parameters, not VALUES clauses: the statement is then compiled once
+        # per process instead of once per batch (compiling cost more than executing).
+        statement = _insert_skipping_open_duplicates(session).returning(
+            ALERTS.c.id, ALERTS.c.dedup_key, ALERTS.c.status
+        )
+        returned = session.connection().execute(statement, [_row(a) for a in chunk])
         ids: dict[tuple[str, str], list[int]] = {}
         for alert_id, key, status in returned:
             ids.setdefault((key, status), []).append(alert_id)
@@ -200,10 +205,10 @@ def _insert_skipping_open_duplicates(session: Session) -> postgresql.Insert | sq
     where = text("status <> 'resolved'")
     target = ["integration_id", "dedup_key"]
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(Alert).on_conflict_do_nothing(
+        return postgresql.insert(ALERTS).on_conflict_do_nothing(
             index_elements=target, index_where=where
         )
-    return sqlite.insert(Alert).on_conflict_do_nothing(index_elements=target, index_where=where)
+    return sqlite.insert(ALERTS).on_conflict_do_nothing(index_elements=target, index_where=where)
 
 
 def _row(alert: Alert) -> dict[str, Any]:
