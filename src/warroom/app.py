@@ -106,6 +106,7 @@ def create_app(
     )
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, sessions
     app.state.dispatcher, app.state.clock = dispatcher, clock
+    app.state.secret_key = secret
     install_handlers(app)
     for router in _routers() + _page_routers():
         app.include_router(router)  # type: ignore[arg-type]

@@ -118,6 +118,9 @@ def init(
         typer.echo(token)
 
 
+SETTINGS_ENV = "WARROOM_SERVE_SETTINGS"  # how `serve --workers` hands settings to its workers
+
+
 def serve(
     host: Annotated[
         str | None, typer.Option(help="Address to listen on [default: 127.0.0.1]")
@@ -125,6 +128,15 @@ def serve(
     port: Annotated[
         int | None, typer.Option(min=1, max=65535, help="Port to listen on [default: 8080]")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes. More than one uses more cores (for PostgreSQL; SQLite "
+            "has one writer at a time, so keep 1 there).",
+        ),
+    ] = 1,
     config: ConfigOpt = None,
 ) -> None:
     """Run the web app and API; logs are JSON lines on stderr."""
@@ -138,6 +150,29 @@ def serve(
     settings = settings.model_copy(update=changes)
     configure_logging(settings.log_level, settings.log_json)
     with reporting(as_json=False):
-        app = create_app(settings)
+        app = create_app(settings)  # migrates and creates the secret once, before any worker
     # log_config=None keeps uvicorn's own messages in our JSON lines.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    options = {"host": settings.host, "port": settings.port, "log_config": None}
+    if workers == 1:
+        uvicorn.run(app, access_log=False, **options)  # type: ignore[arg-type]
+        return
+    import os
+
+    app.state.engine.dispose()  # the workers open their own connections
+    secret = app.state.secret_key
+    os.environ[SETTINGS_ENV] = settings.model_copy(update={"secret_key": secret}).model_dump_json()
+    target = "warroom.cli.setup:worker_app"
+    uvicorn.run(target, factory=True, workers=workers, access_log=False, **options)  # type: ignore[arg-type]
+
+
+def worker_app() -> object:
+    """One worker process of `serve --workers N`: the parent's settings, no migration."""
+    import os
+
+    from warroom.app import create_app
+    from warroom.logs import configure_logging
+    from warroom.settings import Settings
+
+    settings = Settings.model_validate_json(os.environ[SETTINGS_ENV])
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings, migrate=False)
