@@ -113,7 +113,9 @@ def _incident_for(
         description=f"Opened by the correlation rule “{rule.name}” when "
         f"{state.escalating_assets} hosts and {state.escalating_alerts} alerts "
         f"had arrived within {rule.window_seconds // 60} minutes.",
-        started_at=state.first_seen,
+        # A concurrent request may have opened the group with a clock read a moment after
+        # ours: the impact cannot start after it was detected.
+        started_at=min(state.first_seen, now),
         detected_at=now,
     )
     return do_declare(session=session, actor=None, data=data, now=now)
