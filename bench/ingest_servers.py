@@ -146,6 +146,9 @@ def alerta_server(database: str, workdir: Path, workers: int, threads: int) -> I
     conf.write_text(ALERTA_CONF.format(url=f"postgres://postgres@127.0.0.1:5432/{database}"))
     port = free_port()
     env = os.environ | {"ALERTA_SVR_CONF_FILE": str(conf)}
+    # Create Alerta's schema once: its workers would race to create it at boot.
+    init = [str(bin_dir / "python"), "-c", "from alerta import create_app; create_app()"]
+    subprocess.run(init, env=env, check=True, capture_output=True, cwd=workdir)
     cmd = [
         str(bin_dir / "gunicorn"),
         *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
