@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 
 from warroom.access.service import check_timezone
@@ -23,7 +23,7 @@ from warroom.cli.alerts_backend import AlertQuery, AlertsBackend, LocalAlerts, R
 from warroom.cli.options import AsOpt, JsonOpt, TokenOpt, TzOpt, UrlOpt
 from warroom.cli.problems import invalid
 from warroom.cli.render import when
-from warroom.cli.run import dump, parse_time, reporting
+from warroom.cli.run import dump, emit, parse_time, reporting
 from warroom.errors import InvalidInput
 from warroom.incidents.schemas import Page
 from warroom.settings import load_settings
@@ -48,10 +48,7 @@ class AlertsRun:
     def emit(
         self, value: BaseModel | Sequence[BaseModel], human: Callable[[], RenderableType]
     ) -> None:
-        if self.as_json:
-            typer.echo(dump(value))
-        else:
-            Console().print(human())
+        emit(value, human, self.as_json)
 
 
 @contextmanager

@@ -17,14 +17,14 @@ from typing import Annotated
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 
 from warroom.catalog.schemas import LifecycleImport
 from warroom.cli import catalog_render as render
 from warroom.cli.catalog_backend import AssetQuery, CatalogBackend, LocalCatalog, RemoteCatalog
 from warroom.cli.options import AsOpt, JsonOpt, TokenOpt, UrlOpt
 from warroom.cli.problems import invalid
-from warroom.cli.run import dump, reporting
+from warroom.cli.run import emit, reporting
 from warroom.db import utcnow
 from warroom.settings import load_settings
 
@@ -61,10 +61,7 @@ class CatalogRun:
     def emit(
         self, value: BaseModel | Sequence[BaseModel], human: Callable[[], RenderableType]
     ) -> None:
-        if self.as_json:
-            typer.echo(dump(value))
-        else:
-            Console().print(human())
+        emit(value, human, self.as_json)
 
 
 @contextmanager

@@ -80,10 +80,17 @@ class Run:
     def emit(
         self, value: BaseModel | Sequence[BaseModel], human: Callable[[ZoneInfo], RenderableType]
     ) -> None:
-        if self.as_json:
-            typer.echo(dump(value))
-        else:
-            Console().print(human(self.zone()))
+        emit(value, lambda: human(self.zone()), self.as_json)
+
+
+def emit(
+    value: BaseModel | Sequence[BaseModel], human: Callable[[], RenderableType], as_json: bool
+) -> None:
+    """Every command's output: the API's JSON with ``--json``, else a readable rendering."""
+    if as_json:
+        typer.echo(dump(value))
+    else:
+        Console().print(human())
 
 
 def fail(problem: Problem, as_json: bool) -> typer.Exit:
