@@ -38,7 +38,10 @@ def _routers() -> list[object]:
     from warroom.incidents import templates_api
     from warroom.web import health, live
 
+    # Inbound webhooks first: routes are matched in order, and these carry the most requests.
     return [
+        pagerduty_api.router,
+        alerts_api.router,
         health.router,
         access_api.router,
         catalog_api.router,
@@ -48,8 +51,6 @@ def _routers() -> list[object]:
         readiness_api.router,
         incidents_api.router,
         templates_api.router,
-        alerts_api.router,
-        pagerduty_api.router,
         correlation_api.router,
         live.router,
     ]
@@ -66,7 +67,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the background checks for the life of the server, when enabled."""
     settings: Settings = app.state.settings
     if not settings.worker:
-        yield
+        try:
+            yield
+        finally:
+            app.state.intake.close()
         return
     from warroom.alerts.heartbeats import run_checks
 
@@ -78,6 +82,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+        app.state.intake.close()
 
 
 def create_app(
@@ -107,6 +112,9 @@ def create_app(
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, sessions
     app.state.dispatcher, app.state.clock = dispatcher, clock
     app.state.secret_key = secret
+    from warroom.alerts.intake import Intake
+
+    app.state.intake = Intake(sessions)
     install_handlers(app)
     for router in _routers() + _page_routers():
         app.include_router(router)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -96,9 +96,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    session = factory()
+def transaction(
+    factory: sessionmaker[Session], bind: Connection | None = None
+) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error; on ``bind`` if given."""
+    session = factory(bind=bind) if bind is not None else factory()
     try:
         yield session
         session.commit()

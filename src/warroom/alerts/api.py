@@ -4,16 +4,17 @@ the credential), and alerts (viewers read, responders acknowledge and resolve)."
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy.orm import Session
 
 from warroom.access.deps import DbSession, Manager, Now, Responder, Viewer
 from warroom.alerts import integrations as integ
 from warroom.alerts.heartbeats import do_ping
-from warroom.alerts.ingest import do_receive
+from warroom.alerts.inbound import integration_for, receive, received_at
+from warroom.alerts.integrations import IntegrationRef
 from warroom.alerts.manage import (
     AlertFilter,
     access_alert,
@@ -92,35 +93,43 @@ def delete_integration(integration_id: int, session: DbSession, actor: Manager) 
 # --- inbound webhooks ------------------------------------------------------------------------
 
 
-def _receive(
-    session: Session, ref: integ.IntegrationRef, events: list[IncomingEvent], at: datetime
+async def _receive(
+    request: Request,
+    key: str,
+    kind: IntegrationKind,
+    parse: Callable[[Any, IntegrationRef], list[IncomingEvent]],
 ) -> dict[str, Any]:
-    alerts = do_receive(session=session, integration=ref, events=events, now=at)
-    return {"status": "success", "events": len(events), "alerts": [a.id for a in alerts]}
+    at = received_at(request)
+    raw = await request.body()
+    ref = await integration_for(request, key, kind)
+    events = parse(parse_json(raw), ref)
+    alerts = await receive(request, ref, events, at)
+    return {"status": "success", "events": len(events), "alerts": alerts}
 
 
 @router.post("/api/v1/integrations/alertmanager/{key}", status_code=202)
-def alertmanager(key: str, raw: RawBody, session: DbSession, at: Now) -> dict[str, Any]:
+async def alertmanager(key: str, request: Request) -> dict[str, Any]:
     """A Prometheus Alertmanager webhook (payload version 4); the whole batch is one
     transaction."""
-    ref = integ.access_integration_by_key(
-        session=session, key=key, kind=IntegrationKind.alertmanager
+    return await _receive(
+        request, key, IntegrationKind.alertmanager, lambda body, _: alertmanager_events(body)
     )
-    return _receive(session, ref, alertmanager_events(parse_json(raw)), at)
 
 
 @router.post("/api/v1/integrations/grafana/{key}", status_code=202)
-def grafana(key: str, raw: RawBody, session: DbSession, at: Now) -> dict[str, Any]:
+async def grafana(key: str, request: Request) -> dict[str, Any]:
     """A Grafana alerting webhook (unified alerting, or legacy dashboard alerts)."""
-    ref = integ.access_integration_by_key(session=session, key=key, kind=IntegrationKind.grafana)
-    return _receive(session, ref, grafana_events(parse_json(raw)), at)
+    return await _receive(
+        request, key, IntegrationKind.grafana, lambda body, _: grafana_events(body)
+    )
 
 
 @router.post("/api/v1/integrations/generic/{key}", status_code=202)
-def generic(key: str, raw: RawBody, session: DbSession, at: Now) -> dict[str, Any]:
+async def generic(key: str, request: Request) -> dict[str, Any]:
     """Any JSON, read through the integration's field mapping."""
-    ref = integ.access_integration_by_key(session=session, key=key, kind=IntegrationKind.generic)
-    return _receive(session, ref, generic_events(parse_json(raw), ref.config), at)
+    return await _receive(
+        request, key, IntegrationKind.generic, lambda body, ref: generic_events(body, ref.config)
+    )
 
 
 @router.api_route("/api/v1/integrations/heartbeat/{key}", methods=["GET", "POST"])

@@ -1,22 +1,14 @@
 """Correlation use case: put freshly ingested alerts into their rules' open groups and escalate
-a group the moment it meets its threshold. Runs in the ingesting request's transaction.
-
-Concurrency: each group row is locked (``SELECT … FOR UPDATE``) before its counts move, so on
-PostgreSQL concurrent storms queue on the group and exactly one of them sees the threshold
-crossed; SQLite serialises writers anyway. A group is created with ``INSERT … ON CONFLICT DO
-NOTHING`` against the partial unique index on open groups, so two requests never open two
-groups for one key. Groups are visited in one fixed order, so two requests never wait on
-each other in a cycle."""
+a group the moment it meets its threshold. Runs in the ingesting batch's transaction; the
+group writes (and how concurrent batches stay consistent) are in ``grouping``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.alerts.correlation_rules import (
@@ -28,20 +20,16 @@ from warroom.alerts.correlation_rules import (
     group_values,
     is_flapping,
     record_change,
-    window_open,
 )
-from warroom.alerts.escalate import GroupState, escalate
+from warroom.alerts.grouping import Bucket, add_to_groups
+from warroom.alerts.lookups import DIRECT, Lookups
 from warroom.alerts.maintenance import do_mark_expected
 from warroom.alerts.models import (
     Alert,
-    AlertGroup,
-    AlertGroupAlert,
-    AlertGroupMember,
     CorrelationRule,
 )
 from warroom.alerts.rules import AlertStatus
 from warroom.catalog.models import Asset, Service
-from warroom.events import DomainEvent, emit
 
 
 def rule_spec(rule: CorrelationRule) -> RuleSpec:
@@ -104,44 +92,33 @@ def alert_facts(alert: Alert, names: Names) -> AlertFacts:
     )
 
 
-@dataclass
-class Bucket:
-    """The alerts of one call that fall into one rule's group."""
-
-    rule: RuleSpec
-    key: str
-    values: dict[str, str]
-    alerts: list[Alert] = field(default_factory=list)
-
-
-def enabled_rules(*, session: Session) -> list[RuleSpec]:
-    query = select(CorrelationRule).where(CorrelationRule.enabled.is_(True))
-    rows = session.scalars(query.order_by(CorrelationRule.position, CorrelationRule.id))
-    return [rule_spec(r) for r in rows]
-
-
-def do_correlate(*, session: Session, alerts: Sequence[Alert], now: datetime) -> list[int]:
+def do_correlate(
+    *, session: Session, alerts: Sequence[Alert], now: datetime, lookups: Lookups = DIRECT
+) -> list[int]:
     """Group the alerts; escalate groups that now meet their threshold; return the ids of the
     groups touched (not loaded: ingest, the hot path, has no use for them). Resolved alerts
     only update their flapping history."""
     if not alerts:
         return []
     session.flush()
-    do_mark_expected(session=session, alerts=[a for a in alerts if not a.state_changes], now=now)
+    new = [a for a in alerts if not a.state_changes]
+    do_mark_expected(session=session, alerts=new, windows=lookups.windows(session, now), now=now)
     track_flapping(session=session, alerts=alerts, now=now)
-    rules = enabled_rules(session=session)
+    rules = lookups.rules(session)
     names = names_of(session=session, alerts=alerts)
-    touched: list[int] = []
     named: set[int] = set()
     live = [a for a in alerts if a.status != AlertStatus.resolved]
-    for bucket in _buckets(rules, live, names):
-        group_id = _add_to_group(session, bucket, names, now)
-        touched.append(group_id)
+    buckets = _buckets(rules, live, names)
+    touched = add_to_groups(
+        session=session, buckets=buckets, host_of=lambda a: alert_host(a, names), now=now
+    )
+    for bucket, group_id in zip(buckets, touched, strict=True):
         for alert in bucket.alerts:
             # The first rule (by position) that groups an alert names its group on the alert.
             if alert.id not in named:
                 alert.group_id = group_id
                 named.add(alert.id)
+    session.flush()  # everything written before the caller looks again, whatever it does next
     return touched
 
 
@@ -183,103 +160,3 @@ def _recent_histories(
         .order_by(Alert.id)
     )
     return {(row[0], row[1]): list(row[2] or []) for row in session.execute(query)}
-
-
-def _insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
-    """INSERT that can skip conflicting rows, in the session's SQL dialect."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
-def _insert_new_rows(
-    session: Session, table: Any, rows: list[dict[str, Any]], column: str
-) -> list[Any]:
-    """Insert ``rows``, skipping those already there; ``column`` of the rows inserted. The
-    rows go as parameters of one statement (compiled once per process, not once per batch
-    size: compiling a many-VALUES insert cost more than running it)."""
-    statement = _insert(session, table).on_conflict_do_nothing().returning(table.c[column])
-    result = session.connection().execute(statement, rows)
-    return list(result.scalars())
-
-
-def _open_group(session: Session, bucket: Bucket, now: datetime) -> GroupState:
-    """The rule's open group for the key, locked; a new one when there is none or the open
-    one's window has passed (which closes it)."""
-    state = _locked_group(session, bucket)
-    if state is not None and window_open(state.first_seen, bucket.rule, now):
-        return state
-    if state is not None:
-        session.execute(update(AlertGroup).where(AlertGroup.id == state.id).values(status="closed"))
-    service_id = bucket.rule.service_id or bucket.alerts[0].service_id
-    row = {
-        "rule_id": bucket.rule.id,
-        "key": bucket.key,
-        "values": bucket.values,
-        "title": "",
-        "status": "open",
-        "first_seen": now,
-        "last_seen": now,
-        "service_id": service_id,
-    }
-    insert = _insert(session, AlertGroup).values(row)
-    # The index predicate as literal SQL: PostgreSQL cannot match a partial index against a
-    # bound parameter once the statement is prepared (psycopg prepares after 5 runs).
-    session.execute(
-        insert.on_conflict_do_nothing(
-            index_elements=["rule_id", "key"], index_where=text("status = 'open'")
-        )
-    )
-    created = _locked_group(session, bucket)
-    assert created is not None  # inserted here, or by a request that committed first
-    return created
-
-
-def _locked_group(session: Session, bucket: Bucket) -> GroupState | None:
-    query = (
-        select(AlertGroup.__table__)
-        .where(AlertGroup.rule_id == bucket.rule.id, AlertGroup.key == bucket.key)
-        .where(AlertGroup.status == "open")
-        .with_for_update()
-    )
-    row = session.execute(query).mappings().first()
-    return GroupState.from_row(dict(row)) if row is not None else None
-
-
-def _escalates(alert: Alert) -> bool:
-    return not alert.expected and not alert.flapping
-
-
-def _add_to_group(session: Session, bucket: Bucket, names: Names, now: datetime) -> int:
-    state = _open_group(session, bucket, now)
-    links = [{"group_id": state.id, "alert_id": a.id} for a in bucket.alerts]
-    new_ids = set(_insert_new_rows(session, AlertGroupAlert.__table__, links, "alert_id"))
-    hosts = sorted({alert_host(a, names) for a in bucket.alerts})
-    members = [{"group_id": state.id, "member": h, "first_seen": now} for h in hosts]
-    new_hosts = len(_insert_new_rows(session, AlertGroupMember.__table__, members, "member"))
-    escalating = sorted({alert_host(a, names) for a in bucket.alerts if _escalates(a)})
-    newly_escalating = _mark_escalating(session, state.id, escalating)
-    state.alert_count += len(new_ids)
-    state.asset_count += new_hosts
-    state.escalating_alerts += sum(1 for a in bucket.alerts if a.id in new_ids and _escalates(a))
-    state.escalating_assets += newly_escalating
-    state.last_seen = now
-    escalate(session=session, rule=bucket.rule, state=state, values=bucket.values, now=now)
-    session.execute(update(AlertGroup).where(AlertGroup.id == state.id).values(state.counts()))
-    emit(
-        session, DomainEvent("alert_group.updated", str(state.id), {"incident": state.incident_id})
-    )
-    return state.id
-
-
-def _mark_escalating(session: Session, group_id: int, hosts: list[str]) -> int:
-    if not hosts:
-        return 0
-    result = session.execute(
-        update(AlertGroupMember)
-        .where(AlertGroupMember.group_id == group_id, AlertGroupMember.member.in_(hosts))
-        .where(AlertGroupMember.escalating.is_(False))
-        .values(escalating=True)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -6,7 +6,7 @@ lock, so this runs once per group however many requests race."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -76,11 +76,11 @@ def escalate(
     state.title = group_title(values, state.asset_count)
     if state.threshold_met_at is not None:
         return
-    spread = Spread(
-        alerts=state.escalating_alerts,
-        hosts=state.escalating_assets,
-        service_assets=service_asset_count(session=session, service_id=state.service_id),
-    )
+    spread = Spread(alerts=state.escalating_alerts, hosts=state.escalating_assets)
+    if rule.min_share is None and not threshold_met(rule, spread):
+        return  # the service's size cannot matter yet: spare the count on every batch
+    size = service_asset_count(session=session, service_id=state.service_id)
+    spread = replace(spread, service_assets=size)
     if not threshold_met(rule, spread):
         return
     service = session.get(Service, state.service_id) if state.service_id else None

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, lazyload, make_transient_to_detached
 from warroom.alerts.correlate import do_correlate
 from warroom.alerts.correlation_rules import record_change
 from warroom.alerts.integrations import IntegrationRef
-from warroom.alerts.matching import HostMatch, candidates, match_hosts
+from warroom.alerts.lookups import DIRECT, Lookups
+from warroom.alerts.matching import HostMatch, candidates
 from warroom.alerts.models import Alert, ChangeEvent, Integration
 from warroom.alerts.payloads import IncomingChange
 from warroom.alerts.rules import Action, AlertStatus, IncomingEvent
@@ -44,6 +45,12 @@ class Batch:
     open: dict[str, Alert]
     new: list[Alert] = field(default_factory=list)
     touched: dict[int, Alert] = field(default_factory=dict)
+    each: list[Alert | None] = field(default_factory=list)  # the alert each event landed in
+    merged: dict[int, Alert] = field(default_factory=dict)  # id(pending) → concurrent alert
+
+    def landed(self) -> list[Alert | None]:
+        """Per event, the alert it opened, repeated or changed (None: nothing to change)."""
+        return [self.merged.get(id(a), a) if a is not None else None for a in self.each]
 
 
 def do_ingest(
@@ -58,22 +65,34 @@ def do_ingest(
     Acknowledging or resolving a key with no open alert is accepted and ignored, as PagerDuty
     does. The caller commits; nothing is flushed for an empty batch.
     """
+    return ingest_batch(session=session, integration=integration, events=events, now=now)[0]
+
+
+def ingest_batch(
+    *,
+    session: Session,
+    integration: IntegrationRef,
+    events: Sequence[IncomingEvent],
+    now: datetime,
+    lookups: Lookups = DIRECT,
+) -> tuple[list[Alert], list[Alert | None]]:
+    """``do_ingest``, also saying which alert each event landed in."""
     if not events:
-        return []
+        return [], []
     _take_write_lock(session, integration, now)
     keys = sorted({e.dedup_key for e in events})
     batch = Batch(
         integration,
         now,
-        match_hosts(session=session, names=candidates(events)),
+        lookups.hosts(session, candidates(events)),
         _open_alerts(session, integration.id, keys),
     )
     for event in events:
-        _apply(batch, event)
+        batch.each.append(_apply(batch, event))
     _insert_new(session, batch)
     alerts = [*batch.touched.values(), *(a for a in batch.new if a.id is not None)]
     emit(session, DomainEvent("alerts.ingested", integration.name, _event_data(alerts)))
-    return alerts
+    return alerts, batch.landed()
 
 
 def _take_write_lock(session: Session, integration: IntegrationRef, now: datetime) -> None:
@@ -102,15 +121,16 @@ def _open_alerts(session: Session, integration_id: int, keys: list[str]) -> dict
     return {alert.dedup_key: alert for alert in session.scalars(query)}
 
 
-def _apply(batch: Batch, event: IncomingEvent) -> None:
+def _apply(batch: Batch, event: IncomingEvent) -> Alert | None:
     alert = batch.open.get(event.dedup_key)
     if event.action is Action.trigger:
         if alert is None:
-            batch.open[event.dedup_key] = _opened(batch, event)
+            alert = batch.open[event.dedup_key] = _opened(batch, event)
         else:
             _repeat(batch, alert, event)
     elif alert is not None:
         _change_status(batch, alert, event.action)
+    return alert
 
 
 def _opened(batch: Batch, event: IncomingEvent) -> Alert:
@@ -235,6 +255,7 @@ def _merge_into_concurrent(session: Session, batch: Batch, pending: Alert) -> No
         setattr(current, name, getattr(pending, name))
     current.links, current.raw, current.last_seen = pending.links, pending.raw, batch.now
     batch.new.remove(pending)
+    batch.merged[id(pending)] = current
     _touch(batch, current)
 
 

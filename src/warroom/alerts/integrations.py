@@ -83,6 +83,12 @@ class KeyCache:
 KEYS = KeyCache()
 
 
+def cached(key: str, kind: IntegrationKind) -> IntegrationRef | None:
+    """The integration holding ``key`` if this process has it cached and it is of ``kind``."""
+    ref = KEYS.get(key_digest(key))
+    return ref if ref is not None and ref.kind is kind else None
+
+
 def access_integration_by_key(
     *, session: Session, key: str, kind: IntegrationKind | None = None
 ) -> IntegrationRef:

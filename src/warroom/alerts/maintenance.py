@@ -1,7 +1,7 @@
 """Maintenance windows: while one covers an asset or a service, its alerts are *expected*:
 stored, shown and counted, but never escalated into an incident.
 
-Ingestion asks ``covering_windows(session=…, now=…)`` once per request and then
+Ingestion reads the windows once per batch (``lookups``, cached by the server) and then asks
 ``is_expected(windows, hosts=…, services=…, now=…)`` per alert (pure)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from warroom.access.service import Actor
 from warroom.alerts.correlation_schemas import MaintenanceWindowIn, MaintenanceWindowOut
+from warroom.alerts.lookups import Window, covering
 from warroom.alerts.models import Alert, MaintenanceWindow
 from warroom.catalog.models import Asset, AssetService, Service
 from warroom.catalog.service import check_services
@@ -21,7 +22,7 @@ from warroom.errors import InvalidInput, NotFound
 
 
 def is_expected(
-    windows: Sequence[MaintenanceWindow],
+    windows: Sequence[MaintenanceWindow | Window],
     *,
     hosts: Iterable[str],
     services: Iterable[str],
@@ -59,10 +60,12 @@ def is_alert_expected(windows: Sequence[MaintenanceWindow], alert: Alert, now: d
     return is_expected(windows, hosts=alert_hosts(alert), services=alert_services(alert), now=now)
 
 
-def do_mark_expected(*, session: Session, alerts: Sequence[Alert], now: datetime) -> None:
-    """Set ``expected`` on new alerts that an open window covers (by the alert's host names,
-    its service, or its asset's services). Costs one query when no window is open."""
-    windows = covering_windows(session=session, now=now)
+def do_mark_expected(
+    *, session: Session, alerts: Sequence[Alert], windows: Sequence[Window], now: datetime
+) -> None:
+    """Set ``expected`` on new alerts that a window open at ``now`` covers (by the alert's host
+    names, its service, or its asset's services). Costs nothing when no window is open."""
+    windows = covering(windows, now)
     if not windows or not alerts:
         return
     assets = _asset_names(session, {a.asset_id for a in alerts if a.asset_id is not None})
@@ -98,14 +101,6 @@ def _service_names(session: Session, alerts: Sequence[Alert]) -> dict[int | None
         return {}
     rows = session.execute(select(Service.id, Service.name).where(Service.id.in_(ids)))
     return {row[0]: row[1] for row in rows}
-
-
-def covering_windows(*, session: Session, now: datetime) -> list[MaintenanceWindow]:
-    """The windows open at ``now``."""
-    query = select(MaintenanceWindow).where(
-        MaintenanceWindow.starts_at <= now, MaintenanceWindow.ends_at > now
-    )
-    return list(session.scalars(query))
 
 
 def list_windows(

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from warroom.access.deps import DbSession, Now
-from warroom.alerts.api import RawBody
-from warroom.alerts.ingest import do_receive, do_record_change
-from warroom.alerts.integrations import IntegrationRef, access_integration_by_key
-from warroom.alerts.payloads import PayloadError, pagerduty_change, pagerduty_event
+from warroom.alerts.inbound import integration_for, receive, received_at
+from warroom.alerts.ingest import do_record_change
+from warroom.alerts.integrations import IntegrationRef
+from warroom.alerts.payloads import IncomingChange, PayloadError, pagerduty_change, pagerduty_event
 from warroom.alerts.rules import IntegrationKind
+from warroom.db import transaction
 from warroom.errors import NotFound
 
 router = APIRouter(prefix="/v2", tags=["pagerduty"])
@@ -63,9 +64,9 @@ def _key_problem(key: object) -> str:
     return f"Length of 'routing_key' is incorrect (should be {KEY_LENGTH} characters)"
 
 
-def _integration(session: Session, key: str) -> IntegrationRef:
+async def _integration(request: Request, key: str) -> IntegrationRef:
     try:
-        return access_integration_by_key(session=session, key=key, kind=IntegrationKind.pagerduty)
+        return await integration_for(request, key, IntegrationKind.pagerduty)
     except NotFound:
         body = {
             "status": "invalid event",
@@ -76,24 +77,33 @@ def _integration(session: Session, key: str) -> IntegrationRef:
 
 
 @router.post("/enqueue", status_code=202, response_model=None)
-def enqueue(raw: RawBody, session: DbSession, at: Now) -> dict[str, Any] | JSONResponse:
+async def enqueue(request: Request) -> dict[str, Any] | JSONResponse:
     """Trigger, acknowledge or resolve an alert (PagerDuty Events API v2)."""
+    at = received_at(request)
     try:
-        event, key = _read(raw, pagerduty_event)
-        ref = _integration(session, key)
+        event, key = _read(await request.body(), pagerduty_event)
+        ref = await _integration(request, key)
     except Refused as refused:
         return refused.response
-    do_receive(session=session, integration=ref, events=[event], now=at)
+    await receive(request, ref, [event], at)
     return {"status": "success", "message": "Event processed", "dedup_key": event.dedup_key}
 
 
 @router.post("/change/enqueue", status_code=202, response_model=None)
-def change_enqueue(raw: RawBody, session: DbSession, at: Now) -> dict[str, Any] | JSONResponse:
+async def change_enqueue(request: Request) -> dict[str, Any] | JSONResponse:
     """Record a change event (a deploy, a config push): never pages."""
+    at = received_at(request)
     try:
-        change, key = _read(raw, pagerduty_change)
-        ref = _integration(session, key)
+        change, key = _read(await request.body(), pagerduty_change)
+        ref = await _integration(request, key)
     except Refused as refused:
         return refused.response
-    do_record_change(session=session, integration=ref, change=change, now=at)
+    await run_in_threadpool(_record_change, request, ref, change, at)
     return {"status": "success", "message": "Change event processed"}
+
+
+def _record_change(
+    request: Request, ref: IntegrationRef, change: IncomingChange, at: datetime
+) -> None:
+    with transaction(request.app.state.sessions) as session:
+        do_record_change(session=session, integration=ref, change=change, now=at)

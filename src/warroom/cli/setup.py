@@ -152,7 +152,9 @@ def serve(
     with reporting(as_json=False):
         app = create_app(settings)  # migrates and creates the secret once, before any worker
     # log_config=None keeps uvicorn's own messages in our JSON lines.
-    options = {"host": settings.host, "port": settings.port, "log_config": None}
+    from warroom.web.protocol import PROTOCOL
+
+    options = {"host": settings.host, "port": settings.port, "log_config": None, "http": PROTOCOL}
     if workers == 1:
         uvicorn.run(app, access_log=False, **options)  # type: ignore[arg-type]
         return
