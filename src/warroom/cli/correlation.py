@@ -1,91 +1,112 @@
 """``warroom rule``, ``warroom group`` and ``warroom maintenance``: correlation rules (with
-their dry run), alert groups and maintenance windows, on the local database."""
+their dry run), alert groups and maintenance windows, on the local database or over HTTP
+(``--url``/``--token``).
+
+``--json`` prints the API's document; the deletes print nothing with it on success, as the API
+answers them with 204 and no body."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
-from rich.table import Table
+from rich.console import RenderableType
 
-from warroom.alerts import alert_groups, correlation_service, maintenance
-from warroom.alerts.correlate import rule_spec
-from warroom.alerts.correlation_schemas import (
-    AlertGroupOut,
-    CorrelationRuleIn,
-    CorrelationRuleOut,
-    DryRunOut,
-    MaintenanceWindowIn,
-    MaintenanceWindowOut,
+from warroom.access.service import check_timezone
+from warroom.alerts.correlation_schemas import CorrelationRuleIn, MaintenanceWindowIn
+from warroom.cli import correlation_render as render
+from warroom.cli.correlation_backend import (
+    CorrelationBackend,
+    GroupQuery,
+    LocalCorrelation,
+    RemoteCorrelation,
 )
-from warroom.cli.local import local_transaction
-from warroom.cli.run import dump, reporting
+from warroom.cli.options import AsOpt, JsonOpt, TokenOpt, TzOpt, UrlOpt
+from warroom.cli.problems import invalid
+from warroom.cli.run import emit, parse_time, reporting
 from warroom.db import utcnow
 from warroom.errors import InvalidInput
+from warroom.settings import load_settings
 
 rules_app = typer.Typer(no_args_is_help=True, help="Correlation rules: how alerts are grouped.")
 groups_app = typer.Typer(no_args_is_help=True, help="Alert groups formed by correlation.")
 maintenance_app = typer.Typer(
     no_args_is_help=True, help="Maintenance windows: alerts inside are expected, not escalated."
 )
-
-Json = Annotated[bool, typer.Option("--json", help="Print what the API would return.")]
-
-
-def _print(value: BaseModel | list[BaseModel], as_json: bool, table: Table | None) -> None:
-    if as_json or table is None:
-        typer.echo(dump(value))
-    else:
-        Console(highlight=False, soft_wrap=True).print(table)
+RuleArg = Annotated[int, typer.Argument(help="The rule's id, as `warroom rule list` shows.")]
+GroupArg = Annotated[int, typer.Argument(help="The group's id, as `warroom group list` shows.")]
+WindowArg = Annotated[
+    int, typer.Argument(help="The window's id, as `warroom maintenance list` shows.")
+]
 
 
-def _threshold(rule: CorrelationRuleOut) -> str:
-    parts = []
-    if rule.min_alerts:
-        parts.append(f"≥ {rule.min_alerts} alerts")
-    if rule.min_assets:
-        parts.append(f"≥ {rule.min_assets} hosts")
-    if rule.min_share:
-        parts.append(f"≥ {rule.min_share:.0%} of the service's assets")
-    return " or ".join(parts) or "never"
+@dataclass
+class CorrelationRun:
+    backend: CorrelationBackend
+    as_json: bool
+    tz: str | None
+    _zone: ZoneInfo | None = field(default=None, init=False)
+
+    def zone(self) -> ZoneInfo:
+        """The viewer's time zone: ``--tz``, else the acting person's own."""
+        if self._zone is None:
+            try:
+                self._zone = ZoneInfo(check_timezone(self.tz or self.backend.timezone()))
+            except InvalidInput as exc:
+                raise invalid("tz", exc.errors[0].detail) from exc
+        return self._zone
+
+    def emit(
+        self, value: BaseModel | Sequence[BaseModel], human: Callable[[], RenderableType]
+    ) -> None:
+        emit(value, human, self.as_json)
 
 
-def _rules_table(rules: list[CorrelationRuleOut]) -> Table:
-    table = Table("id", "name", "scope", "group by", "window", "threshold", "incident", "on")
-    for r in rules:
-        table.add_row(
-            str(r.id),
-            r.name,
-            r.service or "global",
-            ", ".join(r.group_by),
-            f"{r.window_seconds // 60} min",
-            _threshold(r),
-            "opens" if r.open_incident else "no",
-            "yes" if r.enabled else "no",
+@contextmanager
+def running(
+    url: str | None, token: str | None, as_email: str | None, as_json: bool, tz: str | None = None
+) -> Iterator[CorrelationRun]:
+    with reporting(as_json):
+        if url and not token:
+            raise typer.BadParameter(
+                "--url needs a token too (or WARROOM_TOKEN)", param_hint="'--token'"
+            )
+        backend: CorrelationBackend = (
+            RemoteCorrelation(url, token or "")
+            if url
+            else LocalCorrelation.on(load_settings().database_url, as_email)
         )
-    return table
+        try:
+            yield CorrelationRun(backend, as_json, tz)
+        finally:
+            backend.close()
 
 
 @rules_app.command("list")
-def list_rules(as_json: Json = False) -> None:
+def list_rules(
+    json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None, as_: AsOpt = None,
+) -> None:  # fmt: skip
     """The rules in the order they apply."""
-    with reporting(as_json), local_transaction() as session:
-        rules = [
-            correlation_service.rule_out(r) for r in correlation_service.list_rules(session=session)
-        ]
-    _print(list(rules), as_json, _rules_table(rules))
+    with running(url, token, as_, json_out) as run:
+        rules = run.backend.rules()
+        run.emit(rules, lambda: render.rules_table(rules))
 
 
 @rules_app.command("show")
-def show_rule(rule_id: int, as_json: Json = False) -> None:
-    with reporting(as_json), local_transaction() as session:
-        rule = correlation_service.rule_out(
-            correlation_service.access_rule(session=session, rule_id=rule_id)
-        )
-    _print(rule, as_json, _rules_table([rule]))
+def show_rule(
+    rule_id: RuleArg, json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None,
+    as_: AsOpt = None,
+) -> None:  # fmt: skip
+    """One rule."""
+    with running(url, token, as_, json_out) as run:
+        rule = run.backend.rule(rule_id)
+        run.emit(rule, lambda: render.rules_table([rule]))
 
 
 @rules_app.command("create")
@@ -101,10 +122,10 @@ def create_rule(
     service: Annotated[str | None, typer.Option(help="Only this service's alerts")] = None,
     no_incident: Annotated[bool, typer.Option("--no-incident", help="Group only")] = False,
     position: Annotated[int, typer.Option(help="Lower applies first")] = 100,
-    as_json: Json = False,
-) -> None:
+    json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None, as_: AsOpt = None,
+) -> None:  # fmt: skip
     """Add a rule; it applies to alerts that arrive from now on."""
-    with reporting(as_json), local_transaction() as session:
+    with running(url, token, as_, json_out) as run:
         data = CorrelationRuleIn(
             name=name,
             service=service,
@@ -116,154 +137,111 @@ def create_rule(
             open_incident=not no_incident,
             position=position,
         )
-        rule = correlation_service.rule_out(
-            correlation_service.do_save_rule(session=session, data=data)
-        )
-    _print(rule, as_json, _rules_table([rule]))
+        rule = run.backend.create_rule(data)
+        run.emit(rule, lambda: render.rules_table([rule]))
 
 
 @rules_app.command("delete")
-def delete_rule(rule_id: int) -> None:
-    with reporting(False), local_transaction() as session:
-        rule = correlation_service.access_rule(session=session, rule_id=rule_id)
-        name = rule.name
-        correlation_service.do_delete_rule(session=session, rule=rule)
-    typer.echo(f"Deleted rule {rule_id} ({name}).")
-
-
-def _dry_run_table(result: DryRunOut) -> Table:
-    table = Table(
-        "first seen",
-        "group",
-        "alerts",
-        "hosts",
-        "threshold met",
-        "severity",
-        "incident",
-        title=f"{result.rule}: {len(result.groups)} groups, {result.incidents} incidents "
-        f"from {result.alerts_seen} alerts since {result.since:%Y-%m-%d %H:%M} UTC",
-    )
-    for g in result.groups:
-        met = f"{g.threshold_met_at:%H:%M:%S}" if g.threshold_met_at else "—"
-        opened = "opens" if g.opens_incident else ("joins" if g.threshold_met_at else "—")
-        table.add_row(
-            f"{g.first_seen:%Y-%m-%d %H:%M}",
-            g.title,
-            str(g.alert_count),
-            str(g.asset_count),
-            met,
-            g.proposed_severity or "—",
-            opened,
-        )
-    return table
+def delete_rule(
+    rule_id: RuleArg, json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None,
+    as_: AsOpt = None,
+) -> None:  # fmt: skip
+    """Delete a rule and its groups; their alerts and any incident they opened stay."""
+    with running(url, token, as_, json_out) as run:
+        gone = run.backend.delete_rule(rule_id)
+        if not run.as_json:
+            typer.echo(f"Deleted rule {rule_id} ({gone.name}).")
 
 
 @rules_app.command("dry-run")
-def dry_run(rule_id: int, as_json: Json = False) -> None:
+def dry_run(
+    rule_id: RuleArg, json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None,
+    as_: AsOpt = None, tz: TzOpt = None,
+) -> None:  # fmt: skip
     """What the rule would have done with the last 24 hours of alerts (writes nothing)."""
-    with reporting(as_json), local_transaction() as session:
-        rule = correlation_service.access_rule(session=session, rule_id=rule_id)
-        result = correlation_service.dry_run(session=session, rule=rule_spec(rule), now=utcnow())
-        session.rollback()
-    _print(result, as_json, _dry_run_table(result))
+    with running(url, token, as_, json_out, tz) as run:
+        result = run.backend.dry_run(rule_id)
+        run.emit(result, lambda: render.dry_run_table(result, run.zone()))
 
 
-def _groups_table(groups: list[AlertGroupOut]) -> Table:
-    table = Table("id", "title", "rule", "status", "alerts", "hosts", "last seen", "incident")
-    for g in groups:
-        table.add_row(
-            str(g.id),
-            g.title,
-            g.rule,
-            g.status,
-            str(g.alert_count),
-            str(g.asset_count),
-            f"{g.last_seen:%Y-%m-%d %H:%M}",
-            g.incident or "—",
-        )
-    return table
+def _opt(text: str) -> typer.models.OptionInfo:
+    return typer.Option(help=text, show_default=False)  # type: ignore[no-any-return]
+
+
+StatusOpt = Annotated[str | None, _opt("open or closed")]
+ServiceOpt = Annotated[str | None, _opt("The service's name.")]
+IncidentOpt = Annotated[str | None, _opt("The incident they joined, e.g. INC-42.")]
+SinceHoursOpt = Annotated[float | None, _opt("Active in the last N hours.")]
+SinceOpt = Annotated[str | None, _opt("Active at or after this ISO time.")]
+LimitOpt = Annotated[int, typer.Option(help="At most this many (1 to 500).")]
 
 
 @groups_app.command("list")
 def list_groups(
-    status: Annotated[str | None, typer.Option(help="open or closed")] = None,
-    service: Annotated[str | None, typer.Option()] = None,
-    incident: Annotated[str | None, typer.Option(help="INC-42")] = None,
-    since_hours: Annotated[float | None, typer.Option(help="Active in the last N hours")] = None,
-    as_json: Json = False,
-) -> None:
+    status: StatusOpt = None, service: ServiceOpt = None, incident: IncidentOpt = None,
+    since_hours: SinceHoursOpt = None, since: SinceOpt = None, limit: LimitOpt = 100,
+    json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None, as_: AsOpt = None,
+    tz: TzOpt = None,
+) -> None:  # fmt: skip
     """Most recently active first."""
-    since = utcnow() - timedelta(hours=since_hours) if since_hours else None
-    with reporting(as_json), local_transaction() as session:
-        wanted = alert_groups.GroupFilter(status, service, incident, since)
-        rows = alert_groups.list_groups(session=session, wanted=wanted)
-        groups = [alert_groups.group_out(session=session, group=g) for g in rows]
-    _print(list(groups), as_json, _groups_table(groups))
+    with running(url, token, as_, json_out, tz) as run:
+        if since_hours is not None and since is not None:
+            raise invalid("since", "give --since or --since-hours, not both")
+        query = GroupQuery.model_validate(
+            {
+                "status": status.strip().lower() if status else None,
+                "service": service,
+                "incident": incident,
+                "since": _since(since_hours) or parse_time(since, "since", run.zone),
+                "limit": limit,
+            }
+        )
+        groups = run.backend.groups(query)
+        run.emit(groups, lambda: render.groups_table(groups, run.zone()))
+
+
+def _since(hours: float | None) -> datetime | None:
+    return utcnow() - timedelta(hours=hours) if hours else None
 
 
 @groups_app.command("show")
-def show_group(group_id: int, as_json: Json = False) -> None:
+def show_group(
+    group_id: GroupArg, json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None,
+    as_: AsOpt = None, tz: TzOpt = None,
+) -> None:  # fmt: skip
     """The group with its hosts and latest alerts."""
-    with reporting(as_json), local_transaction() as session:
-        group = alert_groups.access_group(session=session, group_id=group_id)
-        detail = alert_groups.group_detail(session=session, group=group)
-    if as_json:
-        typer.echo(dump(detail))
-        return
-    console = Console(highlight=False, soft_wrap=True)
-    console.print(_groups_table([detail]))
-    console.print(f"Hosts ({len(detail.hosts)}): {', '.join(detail.hosts)}")
-
-
-def _windows_table(windows: list[MaintenanceWindowOut]) -> Table:
-    table = Table("id", "name", "starts", "ends", "assets", "services", "active")
-    for w in windows:
-        table.add_row(
-            str(w.id),
-            w.name,
-            f"{w.starts_at:%Y-%m-%d %H:%M}",
-            f"{w.ends_at:%Y-%m-%d %H:%M}",
-            ", ".join(w.assets) or "—",
-            ", ".join(w.services) or "—",
-            "yes" if w.active else "",
-        )
-    return table
+    with running(url, token, as_, json_out, tz) as run:
+        detail = run.backend.group(group_id)
+        run.emit(detail, lambda: render.group_detail(detail, run.zone()))
 
 
 @maintenance_app.command("list")
 def list_windows(
     include_past: Annotated[bool, typer.Option("--all", help="Finished ones too")] = False,
-    as_json: Json = False,
-) -> None:
-    now = utcnow()
-    with reporting(as_json), local_transaction() as session:
-        rows = maintenance.list_windows(session=session, now=now, include_past=include_past)
-        windows = [maintenance.window_out(w, now) for w in rows]
-    _print(list(windows), as_json, _windows_table(windows))
-
-
-def _when(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(
-            "starts", f"{text!r} is not an ISO time, e.g. 2026-11-23T22:00Z"
-        ) from None
+    json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None, as_: AsOpt = None,
+    tz: TzOpt = None,
+) -> None:  # fmt: skip
+    """Open and upcoming windows, soonest first."""
+    with running(url, token, as_, json_out, tz) as run:
+        windows = run.backend.windows(include_past)
+        run.emit(windows, lambda: render.windows_table(windows, run.zone()))
 
 
 @maintenance_app.command("create")
 def create_window(
     name: Annotated[str, typer.Option()],
     minutes: Annotated[int, typer.Option(help="How long, from --starts")] = 60,
-    starts: Annotated[str | None, typer.Option(help="ISO time with offset; default now")] = None,
+    starts: Annotated[
+        str | None, typer.Option(help="ISO time (without an offset: the viewer's); default now")
+    ] = None,
     asset: Annotated[list[str] | None, typer.Option("--asset", help="Hostname (repeat)")] = None,
     service: Annotated[list[str] | None, typer.Option("--service", help="Service (repeat)")] = None,
-    as_json: Json = False,
-) -> None:
+    json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None, as_: AsOpt = None,
+    tz: TzOpt = None,
+) -> None:  # fmt: skip
     """Alerts on these assets or services during the window are expected, not escalated."""
-    now = utcnow()
-    with reporting(as_json), local_transaction() as session:
-        start = _when(starts) if starts else now
+    with running(url, token, as_, json_out, tz) as run:
+        start = parse_time(starts, "starts", run.zone) or utcnow()
         data = MaintenanceWindowIn(
             name=name,
             starts_at=start,
@@ -271,15 +249,17 @@ def create_window(
             assets=asset or [],
             services=service or [],
         )
-        window = maintenance.window_out(
-            maintenance.do_create_window(session=session, actor=None, data=data), now
-        )
-    _print(window, as_json, _windows_table([window]))
+        window = run.backend.create_window(data)
+        run.emit(window, lambda: render.windows_table([window], run.zone()))
 
 
 @maintenance_app.command("delete")
-def delete_window(window_id: int) -> None:
-    with reporting(False), local_transaction() as session:
-        window = maintenance.access_window(session=session, window_id=window_id)
-        maintenance.do_delete_window(session=session, window=window)
-    typer.echo(f"Deleted maintenance window {window_id}.")
+def delete_window(
+    window_id: WindowArg, json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None,
+    as_: AsOpt = None,
+) -> None:  # fmt: skip
+    """Delete a maintenance window."""
+    with running(url, token, as_, json_out) as run:
+        run.backend.delete_window(window_id)
+        if not run.as_json:
+            typer.echo(f"Deleted maintenance window {window_id}.")

@@ -1,4 +1,5 @@
-"""``warroom rule``, ``group`` and ``maintenance`` on the local database, on both databases."""
+"""``warroom rule``, ``group`` and ``maintenance`` on the local database, on both databases,
+acting as the first admin or as ``--as`` with the role the API route demands."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _storm(cli: Cli, hosts: int) -> None:
         engine.dispose()
 
 
-def test_rules_list_create_show_delete(cli: Cli) -> None:
+def test_rules_list_create_show_delete(cli: Cli, admin_token: str) -> None:
     (default,) = cli.json("rule", "list")
     assert default["name"] == "Same event across hosts"
     assert "≥ 5 hosts" in cli.ok("rule", "list").stdout
@@ -41,7 +42,7 @@ def test_rules_list_create_show_delete(cli: Cli) -> None:
     assert cli("rule", "show", str(made["id"])).exit_code == 1
 
 
-def test_dry_run_and_groups(cli: Cli) -> None:
+def test_dry_run_and_groups(cli: Cli, admin_token: str) -> None:
     _storm(cli, hosts=6)
     (rule,) = cli.json("rule", "list")
     dry = cli.json("rule", "dry-run", str(rule["id"]))
@@ -57,7 +58,7 @@ def test_dry_run_and_groups(cli: Cli) -> None:
     assert cli.json("group", "list", "--status", "closed") == []
 
 
-def test_maintenance_create_list_delete(cli: Cli) -> None:
+def test_maintenance_create_list_delete(cli: Cli, admin_token: str) -> None:
     made = cli.json(
         "maintenance", "create", "--name", "Patch", "--asset", "db01", "--minutes", "30"
     )
@@ -72,4 +73,20 @@ def test_maintenance_create_list_delete(cli: Cli) -> None:
         == 1
     )
     cli.ok("maintenance", "delete", str(made["id"]))
+    assert cli.count(MaintenanceWindow) == 0
+
+
+def test_local_commands_need_the_role_the_api_demands(cli: Cli, catalog: None) -> None:
+    as_viewer = ("--as", "vera@example.com")
+    (rule,) = cli.json("rule", "list", *as_viewer)
+    assert cli.json("rule", "dry-run", str(rule["id"]), *as_viewer)["alerts_seen"] == 0
+    refused = [
+        cli("rule", "create", "--name", "Mine", "--group-by", "event", *as_viewer),
+        cli("rule", "delete", str(rule["id"]), *as_viewer),
+        cli("maintenance", "create", "--name", "Patch", "--service", "orders", *as_viewer),
+    ]
+    for result in refused:
+        assert result.exit_code == 1
+        assert "this needs the manager role; you are viewer" in result.stderr
+    assert cli.count(CorrelationRule) == 1
     assert cli.count(MaintenanceWindow) == 0
