@@ -153,6 +153,11 @@ def propose_severity(tier: int | None, spread: Spread) -> Severity:
     return Severity.SEV2 if very_wide else Severity.SEV3
 
 
+def highest_proposal(tier: int | None) -> Severity:
+    """The most severe ``propose_severity`` can ever answer for a service of ``tier``."""
+    return Severity.SEV1 if tier == 1 else Severity.SEV2
+
+
 def record_change(history: Sequence[str], status: str, now: datetime) -> list[str]:
     """Append ``now status`` to an alert's state history when the status changed."""
     if history and history[-1].split(" ", 1)[-1] == status:

@@ -17,6 +17,7 @@ from warroom.alerts.correlation_rules import (
     RuleSpec,
     Spread,
     group_title,
+    highest_proposal,
     propose_severity,
     threshold_met,
 )
@@ -25,8 +26,9 @@ from warroom.catalog.models import AssetService, Service
 from warroom.incidents.declare import do_declare
 from warroom.incidents.models import Incident, IncidentService
 from warroom.incidents.rules import Kind, Severity, format_ref
-from warroom.incidents.schemas import IncidentCreate
+from warroom.incidents.schemas import IncidentCreate, IncidentUpdate
 from warroom.incidents.service import ACTIVE_STATUSES, record
+from warroom.incidents.update import do_update
 
 TIMELINE_HOSTS = 50
 
@@ -75,6 +77,7 @@ def escalate(
     """Refresh the title; the first time the threshold is met, propose and declare."""
     state.title = group_title(values, state.asset_count)
     if state.threshold_met_at is not None:
+        _reconsider(session, state, now)
         return
     spread = Spread(alerts=state.escalating_alerts, hosts=state.escalating_assets)
     if rule.min_share is None and not threshold_met(rule, spread):
@@ -90,6 +93,41 @@ def escalate(
         incident = _incident_for(session, rule, state, service, severity, now)
         state.incident_id = incident.id
         record_group(session=session, incident=incident, state=state, rule=rule, now=now)
+
+
+def _reconsider(session: Session, state: GroupState, now: datetime) -> None:
+    """A storm that keeps spreading proposes a higher severity. The incident it opened follows,
+    unless someone has set its severity by hand since: then the proposal is only noted."""
+    service = session.get(Service, state.service_id) if state.service_id else None
+    tier = service.tier if service else None
+    before = state.proposed_severity
+    if before == highest_proposal(tier).value:
+        return  # as high as it can go: spare the count on every batch of a long storm
+    size = service_asset_count(session=session, service_id=state.service_id)
+    spread = Spread(state.escalating_alerts, state.escalating_assets, size)
+    severity = propose_severity(tier, spread)
+    if before is None or severity.value >= before:  # "SEV1" < "SEV2": lower is worse
+        return
+    state.proposed_severity = severity.value
+    if state.incident_id is None:
+        return
+    # Locked and read afresh: another storm's group may be raising the same incident.
+    session.execute(select(Incident.id).where(Incident.id == state.incident_id).with_for_update())
+    incident = session.get(Incident, state.incident_id, populate_existing=True)
+    if incident is None or incident.status not in ACTIVE_STATUSES:
+        return
+    if incident.severity <= severity.value:
+        return
+    share = f" ({spread.share:.0%} of the service's assets)" if size else ""
+    why = (
+        f"Alert group {state.id} has spread to {state.escalating_assets} hosts{share}; "
+        f"proposed {severity.value}"
+    )
+    if incident.severity == before:
+        update = IncidentUpdate(severity=severity, message=why)
+        do_update(session=session, incident=incident, actor=None, data=update, now=now)
+    else:
+        record(session=session, incident=incident, kind="note", actor=None, now=now, text=why)
 
 
 def _incident_for(

@@ -91,10 +91,10 @@ def _name_commander(
         if actor is not None:
             assign_declarer_as_commander(session=session, incident=incident, actor=actor, now=now)
         else:
-            _owner_as_commander(session, incident, now)
+            owner_as_commander(session, incident, now)
 
 
-def _owner_as_commander(session: Session, incident: Incident, now: datetime) -> None:
+def owner_as_commander(session: Session, incident: Incident, now: datetime) -> None:
     """warroom declared a major incident itself: the lead of the first impacted service's
     owning team commands until someone takes over, so it is never without an IC."""
     teams = [s.owner_team for s in incident.services if s.owner_team and s.owner_team.lead]

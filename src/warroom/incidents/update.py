@@ -10,7 +10,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from warroom.access.service import Actor
 from warroom.catalog.service import check_services
 from warroom.errors import VersionConflict
-from warroom.incidents.declare import assign_declarer_as_commander, bring_owners
+from warroom.incidents.declare import (
+    assign_declarer_as_commander,
+    bring_owners,
+    owner_as_commander,
+)
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import (
     MILESTONES,
@@ -34,8 +38,14 @@ def check_version(incident: Incident, seen: int | None) -> None:
 
 
 def do_update(
-    *, session: Session, incident: Incident, actor: Actor, data: IncidentUpdate, now: datetime
+    *,
+    session: Session,
+    incident: Incident,
+    actor: Actor | None,
+    data: IncidentUpdate,
+    now: datetime,
 ) -> Incident:
+    """Apply ``data``; ``actor`` None is warroom itself (a storm that spread, say)."""
     check_version(incident, data.version)
     changed = _texts(session, incident, actor, data, now)
     changed |= _services(session, incident, actor, data, now)
@@ -51,7 +61,9 @@ def do_update(
     return incident
 
 
-def _texts(s: Session, inc: Incident, actor: Actor, data: IncidentUpdate, now: datetime) -> bool:
+def _texts(
+    s: Session, inc: Incident, actor: Actor | None, data: IncidentUpdate, now: datetime
+) -> bool:
     changed = False
     for field in ("title", "description"):
         new = getattr(data, field)
@@ -73,7 +85,9 @@ def _texts(s: Session, inc: Incident, actor: Actor, data: IncidentUpdate, now: d
     return changed
 
 
-def _services(s: Session, inc: Incident, actor: Actor, data: IncidentUpdate, now: datetime) -> bool:
+def _services(
+    s: Session, inc: Incident, actor: Actor | None, data: IncidentUpdate, now: datetime
+) -> bool:
     if data.services is None:
         return False
     services = check_services(session=s, names=data.services)
@@ -98,7 +112,7 @@ def _services(s: Session, inc: Incident, actor: Actor, data: IncidentUpdate, now
 
 
 def _milestones(
-    s: Session, inc: Incident, actor: Actor, data: IncidentUpdate, now: datetime
+    s: Session, inc: Incident, actor: Actor | None, data: IncidentUpdate, now: datetime
 ) -> bool:
     given = {m: getattr(data, m) for m in MILESTONES if getattr(data, m) is not None}
     if not given:
@@ -123,7 +137,9 @@ def _milestones(
     return True
 
 
-def _severity(s: Session, inc: Incident, actor: Actor, data: IncidentUpdate, now: datetime) -> bool:
+def _severity(
+    s: Session, inc: Incident, actor: Actor | None, data: IncidentUpdate, now: datetime
+) -> bool:
     if data.severity is None or data.severity.value == inc.severity:
         return False
     old = inc.severity
@@ -140,11 +156,16 @@ def _severity(s: Session, inc: Incident, actor: Actor, data: IncidentUpdate, now
         after=data.severity.value,
     )
     if needs_commander(Severity(inc.severity)) and commander_of(session=s, incident=inc) is None:
-        assign_declarer_as_commander(session=s, incident=inc, actor=actor, now=now)
+        if actor is not None:
+            assign_declarer_as_commander(session=s, incident=inc, actor=actor, now=now)
+        else:
+            owner_as_commander(s, inc, now)
     return True
 
 
-def _status(s: Session, inc: Incident, actor: Actor, data: IncidentUpdate, now: datetime) -> bool:
+def _status(
+    s: Session, inc: Incident, actor: Actor | None, data: IncidentUpdate, now: datetime
+) -> bool:
     if data.status is None or data.status.value == inc.status:
         return False
     old = Status(inc.status)

@@ -21,7 +21,7 @@ from tests.integration.alerts.storm import (
 )
 from warroom.alerts.models import AlertGroupMember
 from warroom.db import transaction
-from warroom.incidents.models import TimelineEvent
+from warroom.incidents.models import Incident, TimelineEvent
 
 HOSTS = [f"srv{n:03d}.corp" for n in range(480)]
 
@@ -74,9 +74,61 @@ def test_ten_thousand_alerts_from_480_hosts_open_one_incident_at_the_fifth_host(
         assert entry.data["hosts"] == HOSTS[:5]
         assert entry.actor_id is None
     assert members == set(HOSTS)
-    # 5 of 480 tier-1 hosts is narrow (1%): SEV2, not SEV1.
-    assert opened[0].severity == group.proposed_severity == "SEV2"
+    # 5 of 480 tier-1 hosts is narrow (1%): SEV2, not SEV1. At 20 hosts the storm is wide, and
+    # the incident, still at the severity warroom proposed, rises to SEV1.
+    assert opened[0].severity == "SEV2"
     assert [s.name for s in opened[0].services] == ["fileservers"]
+    (final,) = incidents(sessions)
+    assert final.severity == group.proposed_severity == "SEV1"
+    with transaction(sessions) as session:
+        raised = session.scalars(
+            select(TimelineEvent).where(TimelineEvent.kind == "severity_changed")
+        ).all()
+    assert [(e.before, e.after, e.actor_id) for e in raised] == [("SEV2", "SEV1", None)]
+    assert "of the service's assets); proposed SEV1" in raised[0].text
+
+
+def _timeline(app: FastAPI, kind: str) -> list[TimelineEvent]:
+    with transaction(app.state.sessions) as session:
+        rows = session.scalars(select(TimelineEvent).where(TimelineEvent.kind == kind)).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def test_a_spreading_storm_raises_the_incident_it_opened(app: FastAPI, clock: Clock) -> None:
+    integration = _setup(app, tier=1, hosts=HOSTS[:200])
+    sessions = app.state.sessions
+    send(sessions, integration, [Sent(h) for h in HOSTS[:5]], clock.advance(seconds=1))
+    assert [i.severity for i in incidents(sessions)] == ["SEV2"]  # 5 of 200: narrow
+    for host in HOSTS[5:19]:
+        send(sessions, integration, [Sent(host)], clock.advance(seconds=1))
+    assert [i.severity for i in incidents(sessions)] == ["SEV2"]
+    send(sessions, integration, [Sent(HOSTS[19])], clock.advance(seconds=1))
+    assert [i.severity for i in incidents(sessions)] == ["SEV1"]  # 20 of 200: wide
+    (raised,) = _timeline(app, "severity_changed")
+    (group,) = groups(sessions)
+    assert raised.text == (
+        f"Severity SEV2 → SEV1: Alert group {group.id} has spread to 20 hosts "
+        "(10% of the service's assets); proposed SEV1"
+    )
+
+
+def test_a_severity_set_by_hand_stays_and_the_rise_is_noted(app: FastAPI, clock: Clock) -> None:
+    integration = _setup(app, tier=1, hosts=HOSTS[:200])
+    sessions = app.state.sessions
+    send(sessions, integration, [Sent(h) for h in HOSTS[:5]], clock.advance(seconds=1))
+    with transaction(sessions) as session:
+        (incident,) = session.scalars(select(Incident)).all()
+        incident.severity = "SEV3"  # the commander judged it smaller
+    send(sessions, integration, [Sent(h) for h in HOSTS[5:40]], clock.advance(seconds=1))
+    assert [i.severity for i in incidents(sessions)] == ["SEV3"]
+    (group,) = groups(sessions)
+    assert group.proposed_severity == "SEV1"
+    notes = [e.text for e in _timeline(app, "note") if "spread" in e.text]
+    assert notes == [
+        f"Alert group {group.id} has spread to 40 hosts (20% of the service's assets); "
+        "proposed SEV1"
+    ]
 
 
 def test_five_of_forty_tier1_hosts_is_wide_so_sev1(app: FastAPI, clock: Clock) -> None:
