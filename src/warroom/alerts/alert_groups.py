@@ -4,7 +4,7 @@ and "declare an incident from these alerts"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
@@ -13,9 +13,10 @@ from warroom.access.service import Actor
 from warroom.alerts.correlate import alert_host, rule_spec
 from warroom.alerts.correlation_schemas import AlertGroupDetail, AlertGroupOut, GroupedAlert
 from warroom.alerts.escalate import GroupState, group_hosts, record_group
-from warroom.alerts.models import Alert, AlertGroup, AlertGroupAlert
+from warroom.alerts.models import Alert, AlertGroup, AlertGroupAlert, CorrelationRule
 from warroom.catalog.models import Service
 from warroom.errors import Conflict, InvalidInput, NotFound
+from warroom.events import DomainEvent, emit
 from warroom.incidents.declare import do_declare
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import Kind, Severity, format_ref, parse_ref
@@ -156,3 +157,26 @@ def do_declare_from_group(
     )
     session.flush()
     return incident
+
+
+def do_close_expired_groups(*, session: Session, now: datetime) -> list[int]:
+    """Close the open groups whose window has passed, so lists and live pages stop calling a
+    storm that ended "open". (Ingest closes one too when its key comes back; this catches the
+    rest.) Rows that an ingest holds are skipped: it closes them itself, or the next sweep does.
+    """
+    query = (
+        select(AlertGroup.id, AlertGroup.first_seen, AlertGroup.incident_id)
+        .add_columns(CorrelationRule.window_seconds)
+        .join(CorrelationRule, CorrelationRule.id == AlertGroup.rule_id)
+        .where(AlertGroup.status == "open")
+        .order_by(AlertGroup.id)
+        .with_for_update(of=AlertGroup, skip_locked=True)
+    )
+    expired = [row for row in session.execute(query) if now - row[1] > timedelta(seconds=row[3])]
+    if not expired:
+        return []
+    ids = [row[0] for row in expired]
+    session.execute(update(AlertGroup).where(AlertGroup.id.in_(ids)).values(status="closed"))
+    for group_id, _first, incident_id, _window in expired:
+        emit(session, DomainEvent("alert_group.updated", str(group_id), {"incident": incident_id}))
+    return ids

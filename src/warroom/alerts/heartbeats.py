@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from warroom.alerts.alert_groups import do_close_expired_groups
 from warroom.alerts.ingest import do_ingest
 from warroom.alerts.integrations import HEARTBEAT_DEFAULTS, IntegrationRef, ref_of
 from warroom.alerts.models import Alert, Integration
@@ -119,18 +120,20 @@ async def run_checks(
     clock: Callable[[], datetime],
     every: float,
 ) -> None:
-    """Check the heartbeats every ``every`` seconds until cancelled; a failed round is logged
-    and the next one tries again."""
+    """Check the heartbeats, and close the alert groups whose window has passed, every
+    ``every`` seconds until cancelled; a failed round is logged and the next one tries again."""
     while True:
         await asyncio.sleep(every)
         try:
             await asyncio.to_thread(_check_once, sessions, clock)
         except Exception:
-            log.exception("heartbeat check failed")
+            log.exception("background check failed")
 
 
 def _check_once(sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
     with transaction(sessions) as session:
         raised = do_check_heartbeats(session=session, now=clock())
+    with transaction(sessions) as session:
+        do_close_expired_groups(session=session, now=clock())
     if raised:
         log.warning("heartbeats missed", extra={"alerts": [a.id for a in raised]})

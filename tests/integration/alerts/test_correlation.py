@@ -25,6 +25,7 @@ from tests.integration.alerts.storm import (
     seed_service,
     send,
 )
+from warroom.alerts.alert_groups import do_close_expired_groups
 from warroom.alerts.models import Alert
 from warroom.db import transaction
 
@@ -85,6 +86,26 @@ def test_an_expired_window_starts_a_new_group(
     assert incidents(app.state.sessions) == [], "3 + 3 hosts in two windows is not 5 in one"
     open_only = client.get("/api/v1/alert-groups?status=open", headers=admin.headers).json()
     assert [g["id"] for g in open_only] == [found[1].id]
+
+
+def test_a_group_whose_window_passed_is_closed_by_the_sweep(
+    app: FastAPI, client: TestClient, admin: User, clock: Clock
+) -> None:
+    integration = _seed(app)
+    send(app.state.sessions, integration, [Sent(PAYMENTS[0])], clock.advance(seconds=1))
+    send(
+        app.state.sessions, integration, [Sent("wiki01", event="Other")], clock.advance(minutes=10)
+    )
+    with transaction(app.state.sessions) as session:
+        assert do_close_expired_groups(session=session, now=clock()) == []
+    clock.advance(minutes=6)  # the first group's 15 minutes are over; the second's are not
+    with transaction(app.state.sessions) as session:
+        closed = do_close_expired_groups(session=session, now=clock())
+    first, second = groups(app.state.sessions)
+    assert closed == [first.id]
+    assert (first.status, second.status) == ("closed", "open")
+    open_only = client.get("/api/v1/alert-groups?status=open", headers=admin.headers).json()
+    assert [g["id"] for g in open_only] == [second.id]
 
 
 def test_maintenance_makes_alerts_expected_and_never_escalates(
