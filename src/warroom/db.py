@@ -24,6 +24,7 @@ MODEL_MODULES = (
     "warroom.catalog.models",
     "warroom.incidents.models",
     "warroom.alerts.models",
+    "warroom.oncall.models",
 )
 
 NAMING = {
