@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     worker: bool = True
     worker_interval_seconds: float = Field(default=5.0, gt=0)
     session_max_age_seconds: int = 12 * 3600
+    # Where people reach this server: the base of the links in pages and emails.
+    public_url: str | None = None
+    # Outgoing email for pages and notices (an SMTP relay; none is needed to run warroom).
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "warroom@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:
