@@ -36,6 +36,7 @@ def _routers() -> list[object]:
     from warroom.catalog import assets_api, parties_api, plan_api, readiness_api
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
+    from warroom.oncall import api as oncall_api
     from warroom.web import health, live
 
     # Inbound webhooks first: routes are matched in order, and these carry the most requests.
@@ -52,6 +53,7 @@ def _routers() -> list[object]:
         incidents_api.router,
         templates_api.router,
         correlation_api.router,
+        *oncall_api.routers(),
         live.router,
     ]
 

@@ -1,0 +1,9 @@
+"""The on-call domain's JSON routers, as ``create_app`` mounts them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    return []
