@@ -33,10 +33,14 @@ class Settings(BaseSettings):
     # another replica); local writes wake it at once.
     live_poll_seconds: float = Field(default=1.0, gt=0)
     cookie_secure: bool = False
-    # Background checks (missed heartbeats) run in the server process; turn off where another
-    # process runs them, or in tests that drive them by hand.
+    # The background worker (escalations, sending pages, handover reminders, missed heartbeats)
+    # runs in the server process; turn off where `warroom worker` runs it, or in tests that
+    # drive it by hand. A page goes out within one interval (at once for this process's writes).
     worker: bool = True
-    worker_interval_seconds: float = Field(default=5.0, gt=0)
+    worker_interval_seconds: float = Field(default=2.0, gt=0)
+    # How long a worker holds the deliveries it claimed: a worker that dies mid-send delays them
+    # by at most this much. Keep it well above the send timeouts.
+    worker_lease_seconds: float = Field(default=60.0, gt=0)
     session_max_age_seconds: int = 12 * 3600
     # Where people reach this server: the base of the links in pages and emails.
     public_url: str | None = None
@@ -48,6 +52,8 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Outbound webhooks (JSON, HMAC-signed) give up on a receiver after this long.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @property
     def base_url(self) -> str:
