@@ -276,7 +276,7 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=60.0, help="seconds per scenario")
     parser.add_argument("--storm-deadline", type=float, default=240.0, help="seconds for (c)")
     parser.add_argument("--alerta-deadline", type=float, default=20.0)
-    parser.add_argument("--workers", type=int, default=4, help="warroom serve --workers on PG")
+    parser.add_argument("--workers", type=int, default=1, help="warroom serve --workers on PG")
     parser.add_argument("--no-alerta", dest="alerta", action="store_false")
     opts = Options(**vars(parser.parse_args()))
     tag = secrets.token_hex(3)
