@@ -66,7 +66,7 @@ def _page_routers() -> list[object]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the background checks for the life of the server, when enabled."""
+    """Run the background worker for the life of the server, when enabled."""
     settings: Settings = app.state.settings
     if not settings.worker:
         try:
@@ -74,10 +74,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         finally:
             app.state.intake.close()
         return
-    from warroom.alerts.heartbeats import run_checks
+    from warroom.oncall.worker import Worker
 
-    every = settings.worker_interval_seconds
-    task = asyncio.create_task(run_checks(app.state.sessions, app.state.clock, every))
+    worker = Worker.build(app.state.sessions, app.state.clock, settings, app.state.secret_key)
+    # Woken by this process's commits, so a page declared here goes out at once.
+    wake = app.state.dispatcher.changes
+    task = asyncio.create_task(worker.run(asyncio.Event(), wake=wake))
     try:
         yield
     finally:

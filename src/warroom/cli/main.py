@@ -14,6 +14,7 @@ from warroom.cli import (
     plan,
     setup,
     tokens,
+    worker,
 )
 from warroom.cli.demo import demo
 from warroom.cli.readiness import readiness
@@ -28,6 +29,8 @@ app.command()(setup.init)
 app.command()(setup.serve)
 app.command()(demo)
 app.command()(readiness)
+app.command()(worker.worker)
+app.add_typer(worker.webhook_app, name="webhook")
 app.add_typer(setup.db_app, name="db")
 app.add_typer(tokens.app, name="token")
 app.add_typer(incidents.app, name="incident")

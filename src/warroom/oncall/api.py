@@ -6,4 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    return []
+    from warroom.oncall import staffing_api
+
+    return [staffing_api.router]
