@@ -104,6 +104,9 @@ def create_app(
     dispatcher.bind(sessions)
     with transaction(sessions) as session:
         secret = settings.secret_key or ensure_secret(session=session)
+    from warroom.oncall.paging_hooks import install_paging
+
+    install_paging(sessions, base_url=settings.base_url, secret=secret)
 
     app = FastAPI(
         title="warroom",

@@ -4,6 +4,12 @@ Services call ``emit(session, event)``; the event is held on the session and pub
 after the transaction commits, so nobody reacts to work that was rolled back. Listeners run
 synchronously in the committing thread; async waiters (live pages) are woken through
 ``Changes``.
+
+A few reactions must instead happen *inside* the transaction that emits, so they commit or
+roll back with their cause: paging writes its outbox (pages and deliveries) in the very
+transaction that declared the incident. ``react(factory, name, reaction)`` registers such a
+reaction on a session factory; ``emit`` calls it at once, with the session. A domain below
+(incidents) thereby triggers one above (on-call) without importing it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("warroom.events")
 _PENDING = "warroom.pending_events"
+_REACTIONS = "warroom.reactions"
 
 
 @dataclass(frozen=True)
@@ -31,10 +38,22 @@ class DomainEvent:
 
 
 Listener = Callable[[DomainEvent], None]
+Reaction = Callable[[Session, DomainEvent], None]
 
 
 def emit(session: Session, event: DomainEvent) -> None:
     session.info.setdefault(_PENDING, []).append(event)
+    # An error in a reaction propagates: the caller's whole transaction rolls back.
+    for reaction in list(session.info.get(_REACTIONS, {}).values()):
+        reaction(session, event)
+
+
+def react(factory: sessionmaker[Session], name: str, reaction: Reaction) -> None:
+    """Call ``reaction(session, event)`` inside every transaction of ``factory`` that emits,
+    as the event is emitted. Registering a ``name`` again replaces its reaction."""
+    # Sessions copy the factory's ``info`` when made, sharing this one dict of reactions.
+    info: dict[str, Any] = factory.kw.setdefault("info", {})
+    info.setdefault(_REACTIONS, {})[name] = reaction
 
 
 class Changes:

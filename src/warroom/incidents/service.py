@@ -72,7 +72,8 @@ def record(
         data=data or {},
     )
     session.add(item)
-    emit(session, DomainEvent(f"incident.{kind}", format_ref(incident.id), {"kind": kind}))
+    facts = {**(data or {}), "kind": kind, "before": before, "after": after, "at": now}
+    emit(session, DomainEvent(f"incident.{kind}", format_ref(incident.id), facts))
     return item
 
 

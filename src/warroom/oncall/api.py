@@ -6,6 +6,12 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from warroom.oncall import staffing_api
+    from warroom.oncall import ack_pages, contacts_api, pages_api, policy_api, staffing_api
 
-    return [staffing_api.router]
+    return [
+        staffing_api.router,
+        policy_api.router,
+        pages_api.router,
+        *contacts_api.routers(),
+        ack_pages.router,
+    ]

@@ -1,0 +1,82 @@
+"""Paging reacts to incidents inside their transaction.
+
+Why not the after-commit dispatcher: the pages and deliveries are an outbox and must commit
+with the declaration or severity change that caused them (a crash between the two would lose
+a page, or page for an incident that was rolled back). Why not a flush listener: paging needs
+to flush (an acknowledge link carries the page's id), which a flush listener cannot. So
+``install_paging`` registers a reaction through ``warroom.events.react``: incidents emit their
+timeline events as always, and paging runs at once in the same session, importing incidents
+while incidents never import on-call. An error in paging rolls the whole transaction back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from warroom.events import DomainEvent, react
+from warroom.incidents.models import Incident
+from warroom.incidents.rules import Severity, Status, parse_ref
+from warroom.oncall.escalation_rules import pages_automatically, rise_pages
+from warroom.oncall.paging import do_close_page_of, do_stop_paging
+from warroom.oncall.paging_notify import PagingContext
+from warroom.oncall.paging_start import do_start_paging
+
+REACTION = "oncall.paging"
+ENDED = frozenset({Status.resolved.value, Status.closed.value})
+
+
+def install_paging(factory: sessionmaker[Session], *, base_url: str, secret: str | None) -> None:
+    """Page from every transaction of ``factory``; installing again replaces the settings."""
+    context = PagingContext(base_url, secret)
+    react(factory, REACTION, lambda session, event: on_incident_event(session, event, context))
+
+
+def on_incident_event(session: Session, event: DomainEvent, context: PagingContext) -> None:
+    kind = event.data.get("kind")
+    if not event.name.startswith("incident.") or kind not in _HANDLERS:
+        return
+    number = parse_ref(event.subject)
+    incident = session.get(Incident, number) if number is not None else None
+    if incident is not None:
+        _HANDLERS[kind](session, incident, event.data, context)
+
+
+def _declared(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:
+    if pages_automatically(Severity(inc.severity)):
+        why = f"{inc.severity} declared"
+        do_start_paging(session=s, incident=inc, why=why, now=_at(data), context=ctx)
+
+
+def _severity(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:
+    before, after = data.get("before"), data.get("after")
+    if before and after and rise_pages(Severity(before), Severity(after)):
+        why = f"severity rose {before} → {after}"
+        do_start_paging(session=s, incident=inc, why=why, now=_at(data), context=ctx)
+
+
+def _status(s: Session, inc: Incident, data: dict[str, Any], _ctx: PagingContext) -> None:
+    if data.get("after") in ENDED:
+        do_stop_paging(session=s, incident=inc, why=f"incident {data['after']}", now=_at(data))
+
+
+def _released(s: Session, inc: Incident, data: dict[str, Any], _ctx: PagingContext) -> None:
+    person_id = data.get("person_id")
+    if isinstance(person_id, int):
+        do_close_page_of(session=s, incident=inc, person_id=person_id, now=_at(data))
+
+
+def _at(data: dict[str, Any]) -> datetime:
+    at = data["at"]
+    assert isinstance(at, datetime)
+    return at
+
+
+_HANDLERS = {
+    "declared": _declared,
+    "severity_changed": _severity,
+    "status_changed": _status,
+    "participant_released": _released,
+}

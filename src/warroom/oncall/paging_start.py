@@ -1,0 +1,241 @@
+"""Starting to page for an incident: route it, snapshot each policy onto an escalation and run
+its first step at once, and page the SEV1 extras directly, all in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warroom.access.models import Person, Team
+from warroom.access.service import Actor
+from warroom.catalog.models import Service
+from warroom.incidents.models import Incident
+from warroom.incidents.rules import Kind, Severity
+from warroom.incidents.service import record
+from warroom.oncall.escalation_rules import (
+    RENOTIFY_QUIET,
+    Plan,
+    Position,
+    Routes,
+    ServiceFacts,
+    TargetKind,
+    TargetSpec,
+    next_position,
+    policy_of_snapshot,
+    route,
+    snapshot_of,
+    step_label,
+    wait_after,
+)
+from warroom.oncall.models import (
+    Escalation,
+    EscalationPolicy,
+    PagingRoute,
+    Schedule,
+    ServicePolicy,
+)
+from warroom.oncall.oncall import on_call
+from warroom.oncall.paging_notify import PagingContext, do_page_person
+from warroom.oncall.policies import spec_of_policy
+
+
+def routes_of(session: Session) -> Routes:
+    rows = {r.name: r for r in session.scalars(select(PagingRoute))}
+
+    def policy(name: str) -> int | None:
+        return rows[name].policy_id if name in rows else None
+
+    commander = rows["commander"].schedule_id if "commander" in rows else None
+    return Routes(policy("security"), policy("default"), commander)
+
+
+def service_facts(session: Session, services: list[Service]) -> list[ServiceFacts]:
+    ids = [s.id for s in services]
+    query = select(ServicePolicy.service_id, ServicePolicy.policy_id).where(
+        ServicePolicy.service_id.in_(ids)
+    )
+    assigned: dict[int, int] = dict(session.execute(query).all())
+    return [
+        ServiceFacts(
+            s.name,
+            assigned.get(s.id),
+            tuple(p.id for p in _owners(s) if p.active),
+            s.owner_team.name if s.owner_team else None,
+        )
+        for s in services
+    ]
+
+
+def _owners(service: Service) -> list[Person]:
+    team = service.owner_team
+    if team is None:
+        return []
+    return [team.lead] if team.lead is not None else list(team.members)
+
+
+def plan_for(session: Session, incident: Incident, severity: Severity | None = None) -> Plan:
+    return route(
+        kind=Kind(incident.kind),
+        severity=severity or Severity(incident.severity),
+        services=service_facts(session, list(incident.services)),
+        routes=routes_of(session),
+    )
+
+
+def any_policy(session: Session) -> bool:
+    return session.scalar(select(EscalationPolicy.id).limit(1)) is not None
+
+
+def do_start_paging(
+    *, session: Session, incident: Incident, why: str, now: datetime, context: PagingContext
+) -> int:
+    """Page for ``incident`` as its routing says; policies already escalating for it are not
+    started again, and people already paged are bundled. Returns the people paged."""
+    plan = plan_for(session, incident)
+    paged = 0
+    for policy_id, reason in plan.policies:
+        policy = session.get(EscalationPolicy, policy_id)
+        if policy is not None and not _escalating(session, incident.id, policy_id):
+            paged += do_start_escalation(
+                session=session,
+                incident=incident,
+                policy=policy,
+                reason=f"{why}; {reason}",
+                now=now,
+                context=context,
+            )
+    paged += _page_direct(session, incident, plan, now, context)
+    if plan.empty and any_policy(session):
+        text = f"Nobody was paged: no paging route covers this incident ({why})"
+        record(session=session, incident=incident, kind="paging", actor=None, now=now, text=text)
+    return paged
+
+
+def _escalating(session: Session, incident_id: int, policy_id: int) -> bool:
+    query = select(Escalation.id).where(
+        Escalation.incident_id == incident_id,
+        Escalation.policy_id == policy_id,
+        Escalation.status == "active",
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def do_start_escalation(
+    *,
+    session: Session,
+    incident: Incident,
+    policy: EscalationPolicy,
+    reason: str,
+    now: datetime,
+    context: PagingContext,
+    actor: Actor | None = None,
+) -> int:
+    """Snapshot ``policy`` onto a new escalation and run its first step now."""
+    escalation = Escalation(
+        incident_id=incident.id,
+        policy_id=policy.id,
+        policy_name=policy.name,
+        snapshot=snapshot_of(spec_of_policy(policy)),
+        reason=reason[:300],
+        status="active",
+        step=0,
+        round=0,
+        next_at=now,
+        created_at=now,
+    )
+    session.add(escalation)
+    session.flush()
+    return do_run_step(
+        session=session, escalation=escalation, incident=incident, now=now, context=context,
+        actor=actor,
+    )  # fmt: skip
+
+
+def do_run_step(
+    *,
+    session: Session,
+    escalation: Escalation,
+    incident: Incident,
+    now: datetime,
+    context: PagingContext,
+    actor: Actor | None = None,
+) -> int:
+    """Page the targets of the escalation's current step and move it on; returns the people
+    paged. A step whose targets resolve to nobody (a gap in a rotation) is noted and passed."""
+    policy = policy_of_snapshot(escalation.snapshot)
+    at = Position(escalation.step, escalation.round)
+    label = f"{escalation.policy_name}, {step_label(policy, at)}"
+    # A repeat notifies again at once: the policy itself asks for it.
+    quiet = RENOTIFY_QUIET if at.round == 0 else timedelta(0)
+    people = resolve_targets(session, policy.steps[at.step].targets, now)
+    for person, why in people:
+        _, sent = do_page_person(
+            session=session,
+            incident=incident,
+            person=person,
+            reason=f"{why} ({label})",
+            now=now,
+            context=context,
+            escalation_id=escalation.id,
+            quiet=quiet,
+        )
+        text = f"Paged {person.name} ({why}), {label}" + ("" if sent else "; already paged")
+        record(session=session, incident=incident, kind="paged", actor=actor, now=now, text=text)
+    if not people:
+        text = f"Nobody to page at {label}: the targets have nobody on call"
+        record(session=session, incident=incident, kind="paging", actor=actor, now=now, text=text)
+    nxt = next_position(policy, at)
+    escalation.step, escalation.round = nxt.step, nxt.round
+    escalation.next_at = now + wait_after(policy, at)
+    return len(people)
+
+
+def resolve_targets(
+    session: Session, targets: tuple[TargetSpec, ...], now: datetime
+) -> list[tuple[Person, str]]:
+    """The people the targets mean right now, each once, with why: a schedule pages whoever
+    is on call, a team its active members, a person themself."""
+    found: dict[int, tuple[Person, str]] = {}
+    for target in targets:
+        for person, why in _resolve(session, target, now):
+            if person.active:
+                found.setdefault(person.id, (person, why))
+    return list(found.values())
+
+
+def _resolve(session: Session, target: TargetSpec, now: datetime) -> list[tuple[Person, str]]:
+    if target.kind is TargetKind.person:
+        person = session.get(Person, target.id)
+        return [(person, "named in the policy")] if person else []
+    if target.kind is TargetKind.schedule:
+        schedule = session.get(Schedule, target.id)
+        person = on_call(session=session, schedule=schedule, at=now) if schedule else None
+        return [(person, f"on call for {target.name}")] if person else []
+    team = session.get(Team, target.id)
+    return [(p, f"member of {target.name}") for p in team.members] if team else []
+
+
+def _page_direct(
+    session: Session, incident: Incident, plan: Plan, now: datetime, context: PagingContext
+) -> int:
+    """The SEV1 extras: whoever is on call on the commander rotation, and the owners."""
+    people: list[tuple[Person, str]] = []
+    for schedule_id, reason in plan.schedules:
+        schedule = session.get(Schedule, schedule_id)
+        person = on_call(session=session, schedule=schedule, at=now) if schedule else None
+        if schedule is not None and person is not None:
+            people.append((person, f"on call for {schedule.name}, the {reason}"))
+    for person_id, reason in plan.people:
+        person = session.get(Person, person_id)
+        if person is not None:
+            people.append((person, reason))
+    for person, why in people:
+        _, sent = do_page_person(
+            session=session, incident=incident, person=person, reason=why, now=now,
+            context=context,
+        )  # fmt: skip
+        text = f"Paged {person.name} ({why})" + ("" if sent else "; already paged")
+        record(session=session, incident=incident, kind="paged", actor=None, now=now, text=text)
+    return len(people)
