@@ -78,8 +78,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
     worker = Worker.build(app.state.sessions, app.state.clock, settings, app.state.secret_key)
     # Woken by this process's commits, so a page declared here goes out at once.
-    wake = app.state.dispatcher.changes
-    task = asyncio.create_task(worker.run(asyncio.Event(), wake=wake))
+    task = asyncio.create_task(worker.run(asyncio.Event(), wake=app.state.dispatcher))
     try:
         yield
     finally:

@@ -254,7 +254,7 @@ def _lock_limits(session: Session, method_ids: set[int]) -> dict[int, int]:
         .order_by(ContactMethod.id)
         .with_for_update(key_share=True)
     )
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 def _recent_sends(
@@ -267,7 +267,7 @@ def _recent_sends(
         Delivery.status == "sent",
         Delivery.sent_at > now - RATE_WINDOW,
     )
-    for method_id, sent_at in session.execute(sent).tuples():
+    for method_id, sent_at in session.execute(sent):
         if method_id is not None and sent_at is not None:
             used[method_id].append(sent_at)
     in_flight = select(Delivery.contact_method_id).where(

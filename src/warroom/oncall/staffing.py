@@ -83,7 +83,7 @@ def do_send_handover_reminders(
         .limit(limit)
         .with_for_update(skip_locked=True, of=Staffing)
     )
-    due = list(session.execute(query).tuples())
+    due = [(plan, incident) for plan, incident in session.execute(query)]
     for plan, incident in due:
         _remind(session, plan, incident, now, base_url)
     return len(due)

@@ -21,7 +21,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.db import transaction
-from warroom.events import Changes
+from warroom.events import Dispatcher
 from warroom.oncall.channels import Channel, channels_from
 from warroom.oncall.delivery import begin_writing, deliver_due
 from warroom.oncall.models import Delivery, Escalation, Staffing
@@ -144,25 +144,32 @@ class Worker:
         with self.sessions() as session:
             return session.scalar(query.limit(1)) is not None
 
-    async def run(self, stop: asyncio.Event, wake: Changes | None = None) -> None:
+    async def run(self, stop: asyncio.Event, wake: Dispatcher | None = None) -> None:
         """Tick until ``stop`` is set: every ``worker_interval_seconds``, and sooner when
-        ``wake`` reports a change committed in this process (a page to send)."""
+        ``wake`` publishes an event (a commit in this process, perhaps a page to send)."""
         loop = asyncio.get_running_loop()
+        poked = asyncio.Event()
+        if wake is not None:
+            wake.subscribe("*", lambda _event: _set_from_thread(loop, poked))
         while not stop.is_set():
             started = loop.time()
+            poked.clear()  # a commit during the tick sets it again: nothing is missed
             await asyncio.to_thread(self.tick)
-            await self._pause(stop, wake)
+            await _first_of(self.settings.worker_interval_seconds, stop, poked)
             gap = MIN_GAP_SECONDS - (loop.time() - started)
             if gap > 0 and not stop.is_set():
                 await asyncio.sleep(gap)
 
-    async def _pause(self, stop: asyncio.Event, wake: Changes | None) -> None:
-        every = self.settings.worker_interval_seconds
-        waits: list[asyncio.Future[object]] = [asyncio.ensure_future(stop.wait())]
-        if wake is not None:
-            waits.append(asyncio.ensure_future(wake.wait(every)))
-        try:
-            await asyncio.wait(waits, timeout=every, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiting in waits:
-                waiting.cancel()
+
+def _set_from_thread(loop: asyncio.AbstractEventLoop, flag: asyncio.Event) -> None:
+    if not loop.is_closed():
+        loop.call_soon_threadsafe(flag.set)
+
+
+async def _first_of(timeout: float, *flags: asyncio.Event) -> None:
+    waits = [asyncio.ensure_future(flag.wait()) for flag in flags]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in waits:
+            waiting.cancel()
