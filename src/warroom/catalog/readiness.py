@@ -6,6 +6,7 @@ The caller owns the transaction; ``do_run_readiness`` adds one row and never com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,12 @@ from warroom.catalog.service import list_services
 from warroom.catalog.views import contract_terms
 
 HISTORY_LIMIT = 30
+
+# Facts only a higher domain knows (who is on call, which services alerts watch) complete the
+# snapshot through sources those domains register when the app or command starts, so the
+# catalog never imports them. A source returns the snapshot with its facts filled in.
+SnapshotSource = Callable[[Session, datetime, Snapshot], Snapshot]
+SNAPSHOT_SOURCES: dict[str, SnapshotSource] = {}
 
 
 class FindingOut(BaseModel):
@@ -99,8 +106,7 @@ def _slas(session: Session) -> tuple[SlaTerm, ...]:
 
 
 def build_snapshot(*, session: Session, today: date) -> Snapshot:
-    """Everything the checks need, read once. Paging and alerting do not exist yet, so their
-    flags stay False and their checks do not run."""
+    """Everything the catalog itself knows, read once; ``complete_snapshot`` adds the rest."""
     assets = list(session.scalars(select(Asset).order_by(Asset.hostname)))
     cycles = cycles_by_product(session=session)
     statuses = software_status(assets, cycles, today)
@@ -117,12 +123,20 @@ def build_snapshot(*, session: Session, today: date) -> Snapshot:
     )
 
 
+def complete_snapshot(*, session: Session, now: datetime, snapshot: Snapshot) -> Snapshot:
+    """The snapshot with every registered source's facts (paging, alerting) filled in."""
+    for source in SNAPSHOT_SOURCES.values():
+        snapshot = source(session, now, snapshot)
+    return snapshot
+
+
 # --- running and history --------------------------------------------------------------------
 
 
 def do_run_readiness(*, session: Session, now: datetime) -> ReadinessOut:
     """Run every check on the catalog as it stands and keep the run for the trend."""
-    report = run_checks(build_snapshot(session=session, today=now.date()))
+    snapshot = build_snapshot(session=session, today=now.date())
+    report = run_checks(complete_snapshot(session=session, now=now, snapshot=snapshot))
     findings = [f.as_dict() for f in report.findings]
     latest = session.scalar(
         select(ReadinessRun).order_by(ReadinessRun.ran_at.desc(), ReadinessRun.id.desc())

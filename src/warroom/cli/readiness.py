@@ -53,6 +53,9 @@ def readiness(
 ) -> None:
     """Run the readiness report on the local database: gaps in the plan, worst first, each
     with a hint on what to do. Every run is kept for the trend."""
+    from warroom.oncall import schedule_readiness
+
+    schedule_readiness.install()  # as create_app does: on-call coverage feeds no_oncall
     with reporting(as_json), local_transaction() as session:
         report = do_run_readiness(session=session, now=utcnow())
     if as_json:

@@ -6,9 +6,19 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from warroom.oncall import ack_pages, contacts_api, pages_api, policy_api, staffing_api
+    from warroom.oncall import (
+        ack_pages,
+        contacts_api,
+        pages_api,
+        policy_api,
+        schedule_api,
+        schedule_readiness,
+        staffing_api,
+    )
 
+    schedule_readiness.install()  # the readiness report learns who is on call
     return [
+        schedule_api.router,
         staffing_api.router,
         policy_api.router,
         pages_api.router,

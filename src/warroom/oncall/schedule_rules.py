@@ -227,3 +227,22 @@ def overlapping(overrides: Sequence[Override], new: Override) -> Override | None
         if o.starts_at < new.ends_at and new.starts_at < o.ends_at:
             return o
     return None
+
+
+Span = tuple[datetime, datetime]
+
+
+def common_gaps(gap_lists: Sequence[Sequence[Span]]) -> list[Span]:
+    """The spans that are a gap in every list: when several schedules are paged together,
+    nobody is reached only where all of them have a gap at once. No lists: no gaps."""
+    if not gap_lists:
+        return []
+    common = list(gap_lists[0])
+    for spans in gap_lists[1:]:
+        common = [
+            (max(a0, b0), min(a1, b1))
+            for a0, a1 in common
+            for b0, b1 in spans
+            if max(a0, b0) < min(a1, b1)
+        ]
+    return common
