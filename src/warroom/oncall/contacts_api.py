@@ -1,8 +1,8 @@
 """JSON routes for contact methods and notification rules: everyone keeps their own under
 ``/api/v1/me/…``; admins keep anyone's under ``/api/v1/people/{id}/…``."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: the routes' annotations name a dependency
+# local to ``_routes``, which FastAPI can only see when they are evaluated in place.
 from collections.abc import Callable
 from typing import Annotated, Any
 

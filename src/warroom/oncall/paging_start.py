@@ -175,7 +175,7 @@ def do_run_step(
             session=session,
             incident=incident,
             person=person,
-            reason=f"{why} ({label})",
+            reason=f"{why} ({label}; {escalation.reason})",
             now=now,
             context=context,
             escalation_id=escalation.id,
