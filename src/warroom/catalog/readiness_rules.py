@@ -11,7 +11,9 @@ Checks and severities (the severity says how badly the gap hurts during an incid
     eol_software         high      an asset runs software past end of life
     no_owner             high for a tier-1 service, medium for tier 2: nobody is accountable
     no_runbook           high for tier 1, medium for tier 2: responders improvise
-    no_oncall            high for tier 1, medium for tier 2 (only once paging exists)
+    no_oncall            high for tier 1, medium for tier 2: an incident on it would page
+                                   nobody at some hour of the next 7 days (only once
+                                   paging is in use: some escalation policy exists)
     no_comms_lead        high      no contact with plan_role ``comms``: nobody owns the status
                                    page and stakeholder updates
     no_exec_contact      medium    no contact with plan_role ``executive``
@@ -28,9 +30,13 @@ Checks and severities (the severity says how badly the gap hurts during an incid
     unknown_lifecycle    low       installed software with no lifecycle data, one finding per
                                    product and version however many assets run it
 
-``no_oncall`` and ``sla_unmonitored`` need paging and alert integrations, which warroom does not
-have yet: their functions are ready, but ``run_checks`` only runs them when the snapshot says
-the feature exists (``paging`` / ``alerting``, False today).
+``no_oncall`` and ``sla_unmonitored`` need facts from higher domains, which the catalog does not
+import: those domains register snapshot sources (``readiness.SNAPSHOT_SOURCES``) that fill in
+``paging``/``oncall_services`` and ``alerting``/``monitored_services``, and ``run_checks``
+runs each check only when its flag is set. The on-call source counts a service as covered when
+its escalation policy's steps reach a person at every moment of the next 7 days: a person or a
+team with active people always, schedules wherever they do not all have a gap at once. No
+source fills in ``alerting`` yet, so ``sla_unmonitored`` does not run.
 
 A finding's ``id`` is ``check:subject-key`` built only from names, so the same gap keeps the
 same id from run to run: ``eol_software:web-01:openssl@1.0.1e``, ``no_runbook:checkout``.
@@ -133,7 +139,9 @@ def check_no_oncall(snapshot: Snapshot) -> Outcome:
             _tier_severity(s.tier),
             s.name,
             f"tier-{s.tier} service {s.name} has no on-call coverage",
-            f"put {s.name} on an on-call schedule so an incident on it pages someone at any hour",
+            f"give {s.name} an escalation policy (PUT /api/v1/services/{s.name}/"
+            "escalation-policy) whose steps reach someone at every hour: a schedule with no "
+            "gaps, a person or a team (`warroom schedule gaps NAME` lists a schedule's gaps)",
         )
         for s in services
         if s.name not in snapshot.oncall_services

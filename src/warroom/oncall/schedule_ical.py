@@ -31,7 +31,7 @@ LOOKBACK = timedelta(days=31)
 PRODID = "-//warroom//on-call schedules//EN"
 
 
-def _feed_start(schedules: Sequence[Schedule], now: datetime) -> datetime:
+def feed_start(schedules: Sequence[Schedule], now: datetime) -> datetime:
     longest = max((layer.shift_seconds for s in schedules for layer in s.layers), default=0)
     back = now - max(LOOKBACK, timedelta(seconds=longest) + timedelta(days=1))
     return EPOCH + ((back - EPOCH) // GRID) * GRID
@@ -86,13 +86,13 @@ def _calendar(name: str, events: Sequence[Event]) -> bytes:
 def schedule_calendar(
     *, session: Session, schedule: Schedule, now: datetime, until: datetime
 ) -> bytes:
-    span = (_feed_start([schedule], now), now, until)
+    span = (feed_start([schedule], now), now, until)
     return _calendar(f"On call: {schedule.name}", _events(session, schedule, span))
 
 
 def person_calendar(*, session: Session, person: Person, now: datetime, until: datetime) -> bytes:
     every = list_schedules(session=session)
-    span = (_feed_start(every, now), now, until)
+    span = (feed_start(every, now), now, until)
     events = [e for s in every for e in _events(session, s, span, person.id)]
     return _calendar(f"On call: {person.name}", events)
 
