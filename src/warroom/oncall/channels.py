@@ -13,6 +13,7 @@ of the database; ``warroom.oncall.delivery`` decides retries from what they rais
 from __future__ import annotations
 
 import smtplib
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,7 +64,7 @@ class EmailChannel:
     password: str | None = None
 
     def send(self, message: Message) -> None:
-        if "@" not in message.address:
+        if "@" not in message.address or any(c.isspace() for c in message.address):
             raise SendError(f"not an email address: {message.address!r}", permanent=True)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
@@ -78,7 +79,8 @@ class EmailChannel:
 
     def _open(self, smtp: smtplib.SMTP) -> None:
         if self.starttls:
-            smtp.starttls()
+            # Python's default for starttls() does not check the certificate: ask for it.
+            smtp.starttls(context=ssl.create_default_context())
         if self.username:
             smtp.login(self.username, self.password or "")
 
@@ -86,7 +88,7 @@ class EmailChannel:
         mail = EmailMessage()
         mail["From"] = self.sender
         mail["To"] = message.address
-        mail["Subject"] = message.subject
+        mail["Subject"] = " ".join(message.subject.split())  # a header is one line
         mail["Date"] = format_datetime(message.created_at)
         # One Message-ID per delivery, the same on every retry, so mail systems (and people)
         # can tell a retried message from a new one.

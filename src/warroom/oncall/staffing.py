@@ -16,7 +16,6 @@ from warroom.errors import Conflict
 from warroom.incidents.models import Incident, TimelineEvent
 from warroom.incidents.rules import IncidentRole, Status, format_ref
 from warroom.incidents.service import ACTIVE_STATUSES, active_roles, participants, record
-from warroom.oncall.delivery import begin_writing
 from warroom.oncall.models import ContactMethod, Delivery, Staffing
 
 
@@ -73,8 +72,8 @@ def do_send_handover_reminders(
     *, session: Session, now: datetime, base_url: str, limit: int = 50
 ) -> int:
     """Remind the responders of every active incident whose shift has ended; the number of
-    incidents reminded. Each due plan is taken by one worker (its row is locked)."""
-    begin_writing(session)
+    incidents reminded. Each due plan is taken by one worker: its row is locked (PostgreSQL),
+    or the caller began with ``begin_writing`` (SQLite)."""
     query = (
         select(Staffing, Incident)
         .join(Incident, Incident.id == Staffing.incident_id)

@@ -101,6 +101,7 @@ class Worker:
         if not self._any(select(Staffing.incident_id).where(Staffing.next_handover_at <= now)):
             return 0
         with transaction(self.sessions) as session:
+            begin_writing(session)
             return do_send_handover_reminders(
                 session=session, now=now, base_url=self.settings.base_url
             )

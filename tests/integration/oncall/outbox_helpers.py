@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import free_port
@@ -56,11 +58,33 @@ class Inbox:
             return list(self.messages)
 
 
+def _password_check(user: str, password: str) -> Any:
+    """An aiosmtpd authenticator accepting one user and password."""
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        good = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            user.encode(),
+            password.encode(),
+        )
+        return AuthResult(success=good, handled=False)  # handled=False: aiosmtpd answers 535
+
+    return check
+
+
 @contextmanager
-def smtp_server(delay: float = 0.0) -> Iterator[tuple[Inbox, int]]:
+def smtp_server(
+    delay: float = 0.0, tls: ssl.SSLContext | None = None, login: tuple[str, str] | None = None
+) -> Iterator[tuple[Inbox, int]]:
+    """With ``tls`` the server offers STARTTLS and requires it; with ``login`` it requires
+    that user and password too."""
     inbox = Inbox(delay=delay)
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    secure: dict[str, Any] = {}
+    if tls is not None:
+        secure = {"tls_context": tls, "require_starttls": True}
+    if login is not None:
+        secure |= {"authenticator": _password_check(*login), "auth_required": True}
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **secure)
     controller.start()
     try:
         yield inbox, port

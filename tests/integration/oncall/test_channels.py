@@ -4,10 +4,13 @@ Apprise's json:// notifier posting to an HTTP server."""
 from __future__ import annotations
 
 import json
+import ssl
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import trustme
 from typer.testing import CliRunner
 
 from tests.conftest import free_port
@@ -96,7 +99,7 @@ def test_a_webhook_posts_json_whose_signature_the_receiver_can_verify() -> None:
         verify_signature(KEY, request.body, signature, now=time.time() + 3600)
 
 
-def test_the_cli_verifies_a_received_webhook(tmp_path: object) -> None:
+def test_the_cli_verifies_a_received_webhook() -> None:
     with http_receiver(200) as receiver:
         WebhookChannel(KEY, timeout=5).send(message(receiver.url, "webhook"))
     [request] = receiver.requests
@@ -148,3 +151,37 @@ def test_apprise_reports_a_refusing_service_and_an_unknown_url() -> None:
     with pytest.raises(SendError) as unknown:
         AppriseChannel().send(message("nosuchservice://token@host", "apprise"))
     assert unknown.value.permanent
+
+
+def test_a_title_with_line_breaks_stays_one_subject_line() -> None:
+    with smtp_server() as (inbox, port):
+        email_channel(port).send(message("rita@example.com", subject="Orders\r\nBcc: x@evil.test"))
+        [mail] = inbox.snapshot()
+    assert mail["Subject"] == "Orders Bcc: x@evil.test"
+    assert mail["Bcc"] is None
+
+
+def test_starttls_and_login_are_used_when_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authority = trustme.CA()
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_tls)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))  # the client trusts only this CA
+    login = ("warroom", "relay password")
+    with smtp_server(tls=server_tls, login=login) as (inbox, port):
+        plain = email_channel(port)
+        with pytest.raises(SendError):  # the relay requires STARTTLS first
+            plain.send(message("rita@example.com"))
+        secure = EmailChannel(
+            "127.0.0.1", port, "warroom@ops.example", 5, True, "warroom", "relay password"
+        )
+        secure.send(message("rita@example.com"))
+        wrong = EmailChannel("127.0.0.1", port, "warroom@ops.example", 5, True, "warroom", "no")
+        with pytest.raises(SendError) as refused:
+            wrong.send(message("rita@example.com"))
+        assert [m["To"] for m in inbox.snapshot()] == ["rita@example.com"]
+    assert "535" in refused.value.reason
+    assert not refused.value.permanent  # a relay's password is fixed by its operator
