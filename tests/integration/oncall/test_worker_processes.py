@@ -1,5 +1,6 @@
-"""Three `warroom worker` processes on one PostgreSQL database share a few hundred due emails:
-each goes out exactly once; and when one worker is killed mid-run (SIGKILL), none is lost."""
+"""Three `warroom worker` processes on one database (a SQLite file, PostgreSQL) share a few
+hundred due emails: each goes out exactly once; and when one worker is killed mid-run
+(SIGKILL, on PostgreSQL), none is lost."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PgDatabase, wait_for
@@ -93,11 +95,18 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> list[int]:
     return [proc.wait(30) for proc in procs]
 
 
-def test_three_workers_send_each_delivery_exactly_once(
-    pg_database: PgDatabase, tmp_path: Path
-) -> None:
-    pg_database.reset()
-    url = pg_database.url
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
+    """One database file or server that all the worker processes use."""
+    if request.param == "sqlite":
+        return sqlite_url
+    database: PgDatabase = request.getfixturevalue("pg_database")
+    database.reset()
+    return database.url
+
+
+def test_three_workers_send_each_delivery_exactly_once(shared_url: str, tmp_path: Path) -> None:
+    url = shared_url
     with smtp_server(delay=0.005) as (inbox, port), workers(url, port, tmp_path) as procs:
         ids = queue(url)
         wait_for(lambda: sent_count(url) == MESSAGES, timeout=120, interval=0.2)
