@@ -56,6 +56,10 @@ def react(factory: sessionmaker[Session], name: str, reaction: Reaction) -> None
     info.setdefault(_REACTIONS, {})[name] = reaction
 
 
+def reacts(factory: sessionmaker[Session], name: str) -> bool:
+    return name in factory.kw.get("info", {}).get(_REACTIONS, {})
+
+
 class Changes:
     """Wakes waiting async tasks (possibly on another thread's loop) when something changed."""
 

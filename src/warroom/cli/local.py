@@ -30,6 +30,7 @@ from warroom.incidents.schemas import (
 from warroom.incidents.service import IncidentFilter, access_incident, list_incidents, timeline
 from warroom.incidents.timeline import do_add_note
 from warroom.incidents.update import do_update
+from warroom.oncall.paging_hooks import ensure_paging
 from warroom.settings import load_settings
 
 
@@ -77,6 +78,8 @@ class LocalBackend:
         engine: Engine | None = None,
     ) -> None:
         self._sessions, self._as, self._clock, self._engine = sessions, as_email, clock, engine
+        # Incidents changed from a terminal page people as they would through the server.
+        ensure_paging(sessions, load_settings())
 
     @classmethod
     def open(cls, database_url: str, as_email: str | None = None) -> LocalBackend:

@@ -4,29 +4,22 @@ escalating at once, and an incident's delivery log."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from warroom.access.deps import DbSession, Now, Responder, Viewer
-from warroom.access.models import Person
-from warroom.access.rules import Role
-from warroom.access.service import Actor
-from warroom.errors import NotFound, PermissionDenied
-from warroom.incidents.models import Incident
-from warroom.incidents.rules import format_ref
-from warroom.incidents.schemas import PersonRef
 from warroom.incidents.service import access_incident, check_person
-from warroom.oncall.models import Delivery, Page
-from warroom.oncall.page_schemas import DeliveryOut, PageOut, PageRequest, PagingResult
-from warroom.oncall.paging import (
-    do_acknowledge_page,
-    do_escalate_now,
-    do_page_by_hand,
-    pages_of,
+from warroom.oncall.page_present import (
+    PageFilter,
+    access_page,
+    check_may_acknowledge,
+    delivery_log,
+    list_pages,
+    page_out,
+    paging_result,
 )
+from warroom.oncall.page_schemas import DeliveryOut, PageOut, PageRequest, PagingResult
+from warroom.oncall.paging import do_acknowledge_page, do_escalate_now, do_page_by_hand
 from warroom.oncall.paging_notify import PagingContext
 from warroom.oncall.policies import check_policy
 
@@ -42,35 +35,6 @@ def _context(request: Request) -> PagingContext:
 Paging = Annotated[PagingContext, Depends(_context)]
 
 
-def person_ref(person: Person) -> PersonRef:
-    return PersonRef(id=person.id, name=person.name, email=person.email)
-
-
-def page_out(session: Session, page: Page) -> PageOut:
-    incident = session.get(Incident, page.incident_id)
-    assert incident is not None  # a page is deleted with its incident
-    return PageOut(
-        id=page.id,
-        incident=format_ref(incident.id),
-        incident_title=incident.title,
-        severity=incident.severity,
-        person=person_ref(page.person),
-        reason=page.reason,
-        status=page.status,
-        created_at=page.created_at,
-        acknowledged_at=page.acknowledged_at,
-        acknowledged_via=page.acknowledged_via,
-        closed_at=page.closed_at,
-    )
-
-
-def access_page(*, session: Session, page_id: int) -> Page:
-    page = session.get(Page, page_id)
-    if page is None:
-        raise NotFound(f"no page {page_id}")
-    return page
-
-
 @router.get("/pages", response_model=list[PageOut])
 def list_(
     session: DbSession,
@@ -80,16 +44,14 @@ def list_(
     incident: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[PageOut]:
-    query = select(Page)
-    if not everyone:
-        query = query.where(Page.person_id == actor.person_id)
-    if status:
-        query = query.where(Page.status == status)
-    if incident:
-        found = access_incident(session=session, ref=incident, actor=actor)
-        query = query.where(Page.incident_id == found.id)
-    rows = session.scalars(query.order_by(Page.id.desc()).limit(limit))
-    return [page_out(session, p) for p in rows]
+    found = access_incident(session=session, ref=incident, actor=actor) if incident else None
+    wanted = PageFilter(
+        person_id=None if everyone else actor.person_id,
+        status=status,
+        incident_id=found.id if found else None,
+        limit=limit,
+    )
+    return [page_out(session, p) for p in list_pages(session=session, wanted=wanted)]
 
 
 @router.get("/pages/{page_id}", response_model=PageOut)
@@ -106,15 +68,11 @@ def acknowledge(page_id: int, session: DbSession, actor: Viewer, at: Now) -> Pag
     return page_out(session, page)
 
 
-def check_may_acknowledge(page: Page, actor: Actor) -> None:
-    if page.person_id != actor.person_id and not actor.allows(Role.responder):
-        raise PermissionDenied("only the person paged (or a responder) acknowledges a page")
-
-
 @router.post("/incidents/{ref}/page", response_model=PagingResult)
 def page_by_hand(
     ref: str, body: PageRequest, session: DbSession, actor: Responder, at: Now, paging: Paging
 ) -> PagingResult:
+    """Page a person, or start a policy's escalation, whatever the incident's severity."""
     incident = access_incident(session=session, ref=ref, actor=actor)
     person = (
         check_person(session=session, email=body.person, field="person") if body.person else None
@@ -126,61 +84,21 @@ def page_by_hand(
         session=session, incident=incident, actor=actor, now=at, context=paging,
         person=person, policy=policy,
     )  # fmt: skip
-    return _result(session, incident, paged)
+    return paging_result(session, incident, paged)
 
 
 @router.post("/incidents/{ref}/escalate", response_model=PagingResult)
 def escalate(
     ref: str, session: DbSession, actor: Responder, at: Now, paging: Paging
 ) -> PagingResult:
+    """Run the next step of the incident's escalations now, without waiting out the delay."""
     incident = access_incident(session=session, ref=ref, actor=actor)
     moved = do_escalate_now(session=session, incident=incident, actor=actor, now=at, context=paging)
-    return _result(session, incident, moved)
-
-
-def _result(session: Session, incident: Incident, paged: int) -> PagingResult:
-    session.flush()
-    pages = [page_out(session, p) for p in pages_of(session, incident.id)]
-    return PagingResult(incident=format_ref(incident.id), paged=paged, pages=pages)
+    return paging_result(session, incident, moved)
 
 
 @router.get("/incidents/{ref}/deliveries", response_model=list[DeliveryOut])
 def deliveries(ref: str, session: DbSession, actor: Viewer) -> list[DeliveryOut]:
-    """Who was sent what, when, and whether it arrived."""
+    """The incident's delivery log: who was sent what, when, and whether it arrived."""
     incident = access_incident(session=session, ref=ref, actor=actor)
-    query = (
-        select(Delivery, Page)
-        .outerjoin(Page, Page.id == Delivery.page_id)
-        .where(Delivery.incident_id == incident.id)
-        .order_by(Delivery.created_at, Delivery.id)
-    )
-    return [_delivery_out(d, p) for d, p in session.execute(query)]
-
-
-def _delivery_out(row: Delivery, page: Page | None) -> DeliveryOut:
-    return DeliveryOut(
-        id=row.id,
-        page_id=row.page_id,
-        person=person_ref(page.person) if page else None,
-        channel=row.channel,
-        address=shown_address(row.channel, row.address),
-        purpose=row.purpose,
-        subject=row.subject,
-        status=row.status,
-        due_at=row.due_at,
-        attempts=row.attempts,
-        last_error=row.last_error,
-        created_at=row.created_at,
-        sent_at=row.sent_at,
-    )
-
-
-def shown_address(channel: str, address: str) -> str:
-    """Webhook and Apprise URLs often carry a secret token in their path: the log shows
-    only where they point."""
-    if channel == "email":
-        return address
-    parts = urlsplit(address)
-    if channel == "webhook":
-        return f"{parts.scheme}://{parts.hostname or ''}/…"
-    return f"{parts.scheme}://…"  # an Apprise URL's "host" is often its token
+    return delivery_log(session=session, incident=incident)

@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.events import DomainEvent, react
+from warroom.events import DomainEvent, react, reacts
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import Severity, Status, parse_ref
 from warroom.oncall.escalation_rules import pages_automatically, rise_pages
 from warroom.oncall.paging import do_close_page_of, do_stop_paging
 from warroom.oncall.paging_notify import PagingContext
 from warroom.oncall.paging_start import do_start_paging
+from warroom.settings import Settings
 
 REACTION = "oncall.paging"
 ENDED = frozenset({Status.resolved.value, Status.closed.value})
@@ -32,6 +33,13 @@ def install_paging(factory: sessionmaker[Session], *, base_url: str, secret: str
     """Page from every transaction of ``factory``; installing again replaces the settings."""
     context = PagingContext(base_url, secret)
     react(factory, REACTION, lambda session, event: on_incident_event(session, event, context))
+
+
+def ensure_paging(factory: sessionmaker[Session], settings: Settings) -> None:
+    """Page from a process that has no ``create_app`` (the CLI on the local database), with the
+    settings' public URL and the signing secret the server keeps in the database."""
+    if not reacts(factory, REACTION):
+        install_paging(factory, base_url=settings.base_url, secret=settings.secret_key)
 
 
 def on_incident_event(session: Session, event: DomainEvent, context: PagingContext) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warroom.access.models import Person
@@ -62,17 +63,45 @@ def do_page_person(
 ) -> tuple[Page, bool]:
     """Page ``person``, bundled into their open page for the incident if there is one; the
     flag says whether messages were written (a bundled trigger may add none)."""
-    page = open_page(session, incident.id, person.id)
-    if page is None:
-        page = Page(incident_id=incident.id, person_id=person.id, reason=reason[:500])
-        page.escalation_id, page.created_at, page.person = escalation_id, now, person
-        session.add(page)
-        session.flush()  # the acknowledge link carries the page's id
-    elif not notify_again(_earlier(session, page), now, quiet):
+    page = open_page(session, incident.id, person.id) or _new_page(
+        session, incident, person, reason, now, escalation_id
+    )
+    earlier = _earlier(session, page)
+    if earlier and not notify_again(earlier, now, quiet):
         return page, False
     for planned in _plan(session, person, now):
         session.add(_delivery(session, page, incident, planned, reason, now, context))
     return page, True
+
+
+def _new_page(
+    session: Session,
+    incident: Incident,
+    person: Person,
+    reason: str,
+    now: datetime,
+    escalation_id: int | None,
+) -> Page:
+    """A new open page; when a concurrent transaction opened one first (the partial unique
+    index refuses a second), theirs is the page, and this transaction carries on."""
+    page = Page(incident_id=incident.id, person_id=person.id, reason=reason[:500])
+    page.escalation_id, page.created_at, page.person = escalation_id, now, person
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite has one writer at a time, so nobody opens it meanwhile; and a SAVEPOINT that
+        # opened pysqlite's transaction would commit it on release.
+        session.add(page)
+        session.flush()
+        return page
+    try:
+        with session.begin_nested():
+            session.add(page)
+            session.flush()  # the acknowledge link carries the page's id
+    except IntegrityError:
+        theirs = open_page(session, incident.id, person.id)
+        if theirs is None:
+            raise
+        return theirs
+    return page
 
 
 def _earlier(session: Session, page: Page) -> list[SentState]:
