@@ -11,6 +11,7 @@ from warroom.cli import (
     catalog_parties,
     correlation,
     incidents,
+    oncall,
     paging,
     plan,
     setup,
@@ -49,6 +50,8 @@ app.add_typer(alerts.alerts_app, name="alert")
 app.add_typer(correlation.rules_app, name="rule")
 app.add_typer(correlation.groups_app, name="group")
 app.add_typer(correlation.maintenance_app, name="maintenance")
+app.add_typer(oncall.oncall_app, name="oncall")
+app.add_typer(oncall.schedules_app, name="schedule")
 app.add_typer(paging.pages_app, name="page")
 app.add_typer(paging.policies_app, name="policy")
 incidents.app.command("page")(paging.page_incident)

@@ -49,7 +49,7 @@ def _event(schedule: Schedule, shift: ShiftOut, now: datetime) -> Event:
     event.add("dtstart", shift.starts_at.astimezone(UTC))
     event.add("dtend", shift.ends_at.astimezone(UTC))
     event.add("summary", f"On call: {shift.person.name} ({schedule.name})")
-    source = "override" if shift.source == "override" else f"layer {shift.layer}"
+    source = shift.layer or "override"
     event.add("description", f"{shift.person.name} is on call for {schedule.name} ({source}).")
     attendee = vCalAddress(f"mailto:{shift.person.email}")
     attendee.params["cn"] = shift.person.name
