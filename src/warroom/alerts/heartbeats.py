@@ -2,28 +2,23 @@
 stop for longer than the interval and its grace, an alert is raised, and the next ping
 resolves it.
 
-``overdue`` is the pure decision; ``do_ping`` and ``do_check_heartbeats`` are the use cases;
-``run_checks`` is the small background loop the app starts (``WARROOM_WORKER``)."""
+``overdue`` is the pure decision; ``do_ping`` and ``do_check_heartbeats`` are the use cases,
+which the background worker (``warroom.oncall.worker``) runs every interval."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from warroom.alerts.alert_groups import do_close_expired_groups
 from warroom.alerts.ingest import do_ingest
 from warroom.alerts.integrations import HEARTBEAT_DEFAULTS, IntegrationRef, ref_of
 from warroom.alerts.models import Alert, Integration
 from warroom.alerts.rules import Action, AlertSeverity, AlertStatus, IncomingEvent, IntegrationKind
-from warroom.db import transaction
 
-log = logging.getLogger("warroom.heartbeats")
 MISSED_KEY = "heartbeat-missed"
 
 
@@ -113,27 +108,3 @@ def do_check_heartbeats(*, session: Session, now: datetime) -> list[Alert]:
             ref = ref_of(by_id[beat.integration_id])
             alerts += do_ingest(session=session, integration=ref, events=[event], now=now)
     return alerts
-
-
-async def run_checks(
-    sessions: sessionmaker[Session],
-    clock: Callable[[], datetime],
-    every: float,
-) -> None:
-    """Check the heartbeats, and close the alert groups whose window has passed, every
-    ``every`` seconds until cancelled; a failed round is logged and the next one tries again."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await asyncio.to_thread(_check_once, sessions, clock)
-        except Exception:
-            log.exception("background check failed")
-
-
-def _check_once(sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
-    with transaction(sessions) as session:
-        raised = do_check_heartbeats(session=session, now=clock())
-    with transaction(sessions) as session:
-        do_close_expired_groups(session=session, now=clock())
-    if raised:
-        log.warning("heartbeats missed", extra={"alerts": [a.id for a in raised]})
