@@ -10,6 +10,7 @@ layer. What no layer covers is a gap.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -180,12 +181,25 @@ def final_shifts(spec: ScheduleSpec, start: datetime, end: datetime) -> list[Shi
         begin, finish = max(o.starts_at, start), min(o.ends_at, end)
         if begin < finish:
             candidates.append((top, Shift(o.person_id, begin, finish, None)))
+    return _resolve(candidates)
+
+
+def _resolve(candidates: list[tuple[int, Shift]]) -> list[Shift]:
+    """Sweep the cut points once, keeping the started candidates in a heap by precedence
+    (earliest listed first among equals), so a long range of short shifts stays cheap."""
     cuts = sorted({t for _, s in candidates for t in (s.starts_at, s.ends_at)})
+    order = sorted(range(len(candidates)), key=lambda i: candidates[i][1].starts_at)
+    started: list[tuple[int, int]] = []  # (-precedence, index)
     result: list[Shift] = []
+    upcoming = 0
     for begin, finish in pairwise(cuts):
-        covering = [(rank, s) for rank, s in candidates if s.starts_at <= begin < s.ends_at]
-        if covering:
-            _, winner = max(covering, key=lambda item: item[0])
+        while upcoming < len(order) and candidates[order[upcoming]][1].starts_at <= begin:
+            heapq.heappush(started, (-candidates[order[upcoming]][0], order[upcoming]))
+            upcoming += 1
+        while started and candidates[started[0][1]][1].ends_at <= begin:
+            heapq.heappop(started)  # ended: every later segment starts after it too
+        if started:
+            winner = candidates[started[0][1]][1]
             _append(result, replace(winner, starts_at=begin, ends_at=finish))
     return result
 
