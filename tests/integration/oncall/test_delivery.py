@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.conftest import Clock, User
+from tests.integration.incidents.helpers import declare
 from tests.integration.oncall.outbox_helpers import (
     add_deliveries,
     add_method,
@@ -169,3 +171,19 @@ def test_a_channel_this_worker_lacks_fails_the_delivery_visibly(app: FastAPI, cl
     row = delivery(sessions, orphan)
     assert row.status == "failed"
     assert row.last_error == "no 'apprise' channel in this worker"
+
+
+def test_a_failed_attempt_shows_in_the_incidents_deliveries(
+    app: FastAPI, client: TestClient, clock: Clock, admin: User
+) -> None:
+    ref = declare(client, admin, severity="SEV3")["ref"]
+    with http_receiver(503) as receiver:
+        add_deliveries(
+            app.state.sessions, clock.now, receiver.url, channel="webhook", incident_id=int(ref[4:])
+        )
+        deliver_due(sessions=app.state.sessions, now=clock.now, channels=webhook())
+    listed = client.get(f"/api/v1/incidents/{ref}/deliveries", headers=admin.headers)
+    assert listed.status_code == 200, listed.text
+    [row] = [d for d in listed.json() if d["channel"] == "webhook"]
+    assert (row["status"], row["attempts"]) == ("pending", 1)
+    assert row["last_error"].startswith("HTTP 503")
