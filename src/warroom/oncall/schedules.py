@@ -29,8 +29,6 @@ from warroom.oncall.schedule_schemas import (
     SchedulePatch,
 )
 
-__all__ = ["access_schedule"]  # re-exported: the routes load a schedule from here
-
 
 def list_schedules(*, session: Session) -> list[Schedule]:
     return list(session.scalars(select(Schedule).order_by(Schedule.name)))
@@ -190,7 +188,9 @@ def check_override(*, session: Session, schedule: Schedule, data: OverrideIn) ->
     """The person covering, once the times make sense and clash with no other override."""
     if data.ends_at <= data.starts_at:
         raise InvalidInput("ends_at", "must be after starts_at")
-    (person,) = check_people(session=session, emails=[data.person], field="person")
+    person = session.scalar(select(Person).where(Person.email == data.person))
+    if person is None or not person.active:
+        raise InvalidInput("person", f"no active person with email {data.person!r}")
     existing = [Override(o.person_id, o.starts_at, o.ends_at) for o in schedule.overrides]
     clash = overlapping(existing, Override(person.id, data.starts_at, data.ends_at))
     if clash is not None:

@@ -199,6 +199,9 @@ def test_an_override_takes_over_and_an_overlapping_one_is_refused(
     assert refused.json()["current"]["person"]["email"] == carl.email
     assert backwards.status_code == 422
     assert backwards.json()["errors"][0]["field"] == "ends_at"
+    stranger = client.post(url, json=clash | {"person": "who@example.com"}, headers=manager.headers)
+    assert stranger.status_code == 422
+    assert stranger.json()["errors"][0]["field"] == "person"
 
     deleted = client.delete(f"{url}/{added.json()['id']}", headers=manager.headers)
     assert deleted.status_code == 204
