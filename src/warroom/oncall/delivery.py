@@ -81,21 +81,22 @@ def deliver_due(
     batch: int = 8,
     concurrency: int = 4,
 ) -> int:
-    """Send up to ``limit`` due deliveries, ``concurrency`` at a time; the number sent."""
+    """Send up to ``limit`` due deliveries, ``concurrency`` at a time; the number sent.
+
+    Every claim of this call ends at ``now + lease``, and no send starts later than
+    ``send_budget`` before that: whatever is left is released for the next round."""
     outbox = _Outbox(sessions, channels, claim_token(), now)
+    deadline = time.monotonic() + (lease - send_budget).total_seconds()
     sent = 0
     with ThreadPoolExecutor(concurrency, thread_name_prefix="warroom-send") as pool:
-        while limit > 0:
-            started = time.monotonic()
+        while limit > 0 and time.monotonic() < deadline:
             claimed = outbox.claim(min(batch, limit), lease)
             if not claimed.count:
                 break
             limit -= claimed.count
-            deadline = started + (lease - send_budget).total_seconds()
-            done = list(pool.map(outbox.send, claimed.messages, [deadline] * len(claimed.messages)))
-            sent += sum(1 for outcome in done if outcome == "sent")
-            if "released" in done:
-                break  # out of lease time: the rest waits for the next round
+            deadlines = [deadline] * len(claimed.messages)
+            done = list(pool.map(outbox.send, claimed.messages, deadlines))
+            sent += done.count("sent")
     return sent
 
 

@@ -187,3 +187,27 @@ def test_a_failed_attempt_shows_in_the_incidents_deliveries(
     [row] = [d for d in listed.json() if d["channel"] == "webhook"]
     assert (row["status"], row["attempts"]) == ("pending", 1)
     assert row["last_error"].startswith("HTTP 503")
+
+
+def test_no_send_starts_too_late_in_the_lease_and_the_rest_is_released(
+    app: FastAPI, clock: Clock
+) -> None:
+    sessions = app.state.sessions
+    ids = add_deliveries(sessions, clock.now, *(f"user{i}@example.com" for i in range(10)))
+    with smtp_server(delay=0.5) as (inbox, port):
+        sent = deliver_due(
+            sessions=sessions,
+            now=clock.now,
+            channels=email(port),
+            lease=timedelta(seconds=4),
+            send_budget=timedelta(seconds=2),  # sends may start during the first 2 s only
+            batch=2,
+            concurrency=1,
+        )
+        assert 1 <= sent < 10
+        rows = [delivery(sessions, i) for i in ids]
+        waiting = [row for row in rows if row.status == "pending"]
+        assert len(waiting) == 10 - sent
+        assert all(row.claimed_by is None for row in waiting)  # free for any worker at once
+        assert deliver_due(sessions=sessions, now=clock.now, channels=email(port)) == 10 - sent
+        assert len(inbox.snapshot()) == 10
