@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,22 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from icalendar import Calendar
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.conftest import LiveServer, User, make_user
 from tests.integration.cli.conftest import Cli
 from warroom.access.rules import Role
-from warroom.oncall.models import Schedule, ScheduleOverride
+from warroom.catalog.service import access_service
+from warroom.db import utcnow
+from warroom.oncall.models import (
+    EscalationPolicy,
+    EscalationStep,
+    EscalationTarget,
+    Schedule,
+    ScheduleOverride,
+    ServicePolicy,
+)
 
 LAYERS = """\
 # Kenji answers on weekdays, office hours, Tokyo time; Ada the rest of the week.
@@ -170,3 +181,36 @@ def test_a_viewer_token_reads_but_cannot_write_over_http(
     assert missing.exit_code == 1
     assert "no schedule 'nope'" in missing.stderr
     assert remote.json("oncall", "now", *target)["schedules"] == []
+
+
+def _page_orders_through(schedule_id: int) -> Callable[[Session], None]:
+    """An escalation policy for the ``orders`` service whose one step pages the schedule."""
+
+    def seed(session: Session) -> None:
+        orders = access_service(session=session, name="orders")
+        step = EscalationStep(targets=[EscalationTarget(schedule_id=schedule_id)])
+        now = utcnow()
+        chosen = EscalationPolicy(name="Orders", steps=[step], created_at=now, updated_at=now)
+        session.add(ServicePolicy(service=orders, policy=chosen))
+
+    return seed
+
+
+def test_oncall_now_for_a_service_and_readiness_coverage_on_the_local_database(
+    cli: Cli, catalog: None
+) -> None:
+    made = cli.json("schedule", "create", "--name", "Orders", "--rotation", "weekly", "--starts",
+                    "2026-11-02T09:00", "--participant", "kenji@example.com")  # fmt: skip
+    cli.run(_page_orders_through(made["id"]))
+    now = cli.json("oncall", "now", "--service", "orders")
+    readable = cli.ok("oncall", "now", "--service", "orders").stdout
+    report = cli.json("readiness")
+    missing = {f["subject"] for f in report["findings"] if f["check"] == "no_oncall"}
+
+    (orders,) = now["services"]
+    assert orders["policy"] == "Orders"
+    assert [(p["person"]["email"], p["via"]) for p in orders["people"]] == [
+        ("kenji@example.com", "schedule Orders")
+    ]
+    assert "Kenji Sato (schedule Orders)" in readable
+    assert missing == {"web-shop"}  # orders is paged at every hour; web-shop has no policy
