@@ -95,8 +95,19 @@ def on_call_out(*, session: Session, schedule: Schedule, at: datetime) -> OnCall
         at=at,
         person=person_ref(person) if person else None,
         source=None if current is None else ("override" if current.layer is None else "layer"),
-        until=current.ends_at if current else None,
+        until=_handover(ahead) if current else None,
     )
+
+
+def _handover(ahead: Sequence[Shift]) -> datetime:
+    """When the person on call now hands over: an override running into their own layer
+    shift (or the reverse) is one stretch for them."""
+    end = ahead[0].ends_at
+    for shift in ahead[1:]:
+        if shift.starts_at != end or shift.person_id != ahead[0].person_id:
+            break
+        end = shift.ends_at
+    return end
 
 
 # --- services ---------------------------------------------------------------------------------

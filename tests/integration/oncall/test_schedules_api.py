@@ -206,6 +206,12 @@ def test_an_override_takes_over_and_an_overlapping_one_is_refused(
     deleted = client.delete(f"{url}/{added.json()['id']}", headers=manager.headers)
     assert deleted.status_code == 204
     assert on_call(client, viewer, sid, "2026-03-29T07:30:00Z")["person"]["email"] == bob.email
+    # Bob covers the end of Ann's shift, then his own begins: he hands over a day later.
+    early = {"person": bob.email, "starts_at": "2026-03-29T05:00:00Z",
+             "ends_at": "2026-03-29T07:00:00Z"}  # fmt: skip
+    assert client.post(url, json=early, headers=manager.headers).status_code == 201
+    covering = on_call(client, viewer, sid, "2026-03-29T06:00:00Z")
+    assert (covering["source"], covering["until"]) == ("override", "2026-03-30T07:00:00Z")
 
 
 def test_shifts_and_gaps_over_a_range_with_a_business_hours_layer(
