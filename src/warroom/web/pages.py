@@ -16,8 +16,11 @@ def routers() -> list[APIRouter]:
     from warroom.catalog import pages_assets, pages_parties, pages_plan, readiness_pages
     from warroom.incidents import pages as incident_pages
     from warroom.incidents import pages_room, pages_templates
+    from warroom.oncall import web_pages as oncall_pages
+    from warroom.oncall import web_pages_mine
 
     pages_room.ROOM_PANELS["alert_groups"] = alert_group_pages.room_panel
+    pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
     return [
         access_pages.router,
         incident_pages.router,
@@ -31,4 +34,5 @@ def routers() -> list[APIRouter]:
         alert_pages.router,
         alert_group_pages.router,
         alert_admin_pages.router,
+        *oncall_pages.routers(),
     ]
