@@ -58,7 +58,13 @@ def schedule_calendar(
     body = schedule_ical.schedule_calendar(
         session=session, schedule=schedule, now=at, until=at + timedelta(weeks=weeks)
     )
-    return Response(body, media_type=CALENDAR)
+    return _calendar(body, f"schedule-{schedule_id}.ics")
+
+
+def _calendar(body: bytes, filename: str) -> Response:
+    # ``inline``: a calendar client subscribes; a browser offers to open it in the calendar.
+    disposition = {"Content-Disposition": f'inline; filename="{filename}"'}
+    return Response(body, media_type=CALENDAR, headers=disposition)
 
 
 @router.get("/schedules/{schedule_id}", response_model=ScheduleOut)
@@ -194,4 +200,4 @@ def person_calendar(
     body = schedule_ical.person_calendar(
         session=session, person=person, now=at, until=at + timedelta(weeks=weeks)
     )
-    return Response(body, media_type=CALENDAR)
+    return _calendar(body, f"on-call-{person_id}.ics")

@@ -15,7 +15,7 @@ from warroom.access.service import Actor, check_timezone
 from warroom.errors import Conflict, InvalidInput, NotFound
 from warroom.events import DomainEvent, emit
 from warroom.oncall.models import LayerMember, Schedule, ScheduleLayer, ScheduleOverride
-from warroom.oncall.oncall import access_schedule
+from warroom.oncall.oncall import access_schedule as access_schedule  # routes load it here
 from warroom.oncall.schedule_rules import ROTATION_SECONDS, Override, Rotation, overlapping
 from warroom.oncall.schedule_schemas import (
     LayerIn,

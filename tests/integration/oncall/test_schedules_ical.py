@@ -43,7 +43,8 @@ def weekly(client: TestClient, manager: User, name: str, *people: User) -> int:
 def events(client: TestClient, user: User, path: str, **params: Any) -> list[Any]:
     response = client.get(path, params=params, headers=user.headers)
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/calendar")
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert response.headers["content-disposition"].startswith("inline; filename=")
     return list(Calendar.from_ical(response.content).walk("VEVENT"))
 
 
