@@ -11,6 +11,8 @@ while incidents never import on-call. An error in paging rolls the whole transac
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.events import DomainEvent, react, reacts
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import Severity, Status, parse_ref
+from warroom.incidents.service import record
 from warroom.oncall.escalation_rules import pages_automatically, rise_pages
 from warroom.oncall.paging import do_close_page_of, do_stop_paging
 from warroom.oncall.paging_notify import PagingContext
@@ -26,6 +29,7 @@ from warroom.oncall.paging_start import do_start_paging
 from warroom.settings import Settings
 
 REACTION = "oncall.paging"
+log = logging.getLogger("warroom.paging")
 ENDED = frozenset({Status.resolved.value, Status.closed.value})
 
 
@@ -52,22 +56,50 @@ def on_incident_event(session: Session, event: DomainEvent, context: PagingConte
         _HANDLERS[kind](session, incident, event.data, context)
 
 
+def _guarded(session: Session, incident: Incident, now: datetime, work: Callable[[], Any]) -> None:
+    """Run ``work`` whole or not at all, never failing the change that triggered it: a broken
+    schedule must not stop an incident from being declared. A failure is logged and put on
+    the timeline, where the commander sees that paging needs a hand."""
+    # Starting the savepoint flushes the trigger's own changes: their errors stay the caller's.
+    savepoint = session.begin_nested()
+    try:
+        work()
+    except Exception:
+        savepoint.rollback()
+        log.exception("paging failed", extra={"incident": incident.id})
+        text = "Paging failed (the error is logged): page the people needed by hand"
+        record(session=session, incident=incident, kind="paging", actor=None, now=now, text=text)
+    else:
+        savepoint.commit()
+
+
 def _declared(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:
     if pages_automatically(Severity(inc.severity)):
-        why = f"{inc.severity} declared"
-        do_start_paging(session=s, incident=inc, why=why, now=_at(data), context=ctx)
+        why, now = f"{inc.severity} declared", _at(data)
+        _guarded(
+            s,
+            inc,
+            now,
+            lambda: do_start_paging(session=s, incident=inc, why=why, now=now, context=ctx),
+        )
 
 
 def _severity(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:
     before, after = data.get("before"), data.get("after")
     if before and after and rise_pages(Severity(before), Severity(after)):
-        why = f"severity rose {before} → {after}"
-        do_start_paging(session=s, incident=inc, why=why, now=_at(data), context=ctx)
+        why, now = f"severity rose {before} → {after}", _at(data)
+        _guarded(
+            s,
+            inc,
+            now,
+            lambda: do_start_paging(session=s, incident=inc, why=why, now=now, context=ctx),
+        )
 
 
 def _status(s: Session, inc: Incident, data: dict[str, Any], _ctx: PagingContext) -> None:
     if data.get("after") in ENDED:
-        do_stop_paging(session=s, incident=inc, why=f"incident {data['after']}", now=_at(data))
+        why, now = f"incident {data['after']}", _at(data)
+        _guarded(s, inc, now, lambda: do_stop_paging(session=s, incident=inc, why=why, now=now))
 
 
 def _released(s: Session, inc: Incident, data: dict[str, Any], _ctx: PagingContext) -> None:
