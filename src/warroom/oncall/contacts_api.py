@@ -30,8 +30,13 @@ def _someone(person_id: int, session: DbSession, actor: Admin) -> Person:
 def _routes(prefix: str, who: Callable[..., Person], tag: str) -> APIRouter:
     """The same routes for oneself and, for admins, for anyone."""
     router = APIRouter(prefix=prefix, tags=[tag])
-    Owner = Annotated[Person, Depends(who)]  # noqa: N806 - a type alias, named like one
+    owner = Annotated[Person, Depends(who)]
+    _method_routes(router, owner)
+    _rule_routes(router, owner)
+    return router
 
+
+def _method_routes(router: APIRouter, Owner: Any) -> None:  # noqa: N803 - used as a type
     @router.get("/contact-methods", response_model=list[ContactMethodOut])
     def list_methods(person: Owner, session: DbSession) -> list[ContactMethodOut]:
         return [
@@ -58,6 +63,8 @@ def _routes(prefix: str, who: Callable[..., Person], tag: str) -> APIRouter:
         contacts.do_delete_contact_method(session=session, method=method)
         return Response(status_code=204)
 
+
+def _rule_routes(router: APIRouter, Owner: Any) -> None:  # noqa: N803 - used as a type
     @router.get("/notification-rules", response_model=list[NotificationRuleOut])
     def list_rules(person: Owner, session: DbSession) -> list[NotificationRuleOut]:
         return [
@@ -75,8 +82,6 @@ def _routes(prefix: str, who: Callable[..., Person], tag: str) -> APIRouter:
     def delete_rule(rule_id: int, person: Owner, session: DbSession) -> Response:
         contacts.do_delete_notification_rule(session=session, person=person, rule_id=rule_id)
         return Response(status_code=204)
-
-    return router
 
 
 def routers() -> list[APIRouter]:

@@ -23,10 +23,14 @@ from warroom.oncall.paging_notify import (
     PagingContext,
     do_cancel_all,
     do_cancel_waiting,
-    do_page_person,
     open_page,
 )
-from warroom.oncall.paging_start import do_run_step, do_start_escalation
+from warroom.oncall.paging_start import (
+    Paging,
+    do_page_and_record,
+    do_run_step,
+    do_start_escalation,
+)
 
 
 def do_run_due_escalations(
@@ -167,11 +171,10 @@ def do_page_by_hand(
         )  # fmt: skip
     assert person is not None
     why = f"paged by {actor.name}"
-    _, sent = do_page_person(
-        session=session, incident=incident, person=person, reason=why, now=now, context=context
-    )
-    text = f"Paged {person.name} ({why})" + ("" if sent else "; already paged")
-    record(session=session, incident=incident, kind="paged", actor=actor, now=now, text=text)
+    do_page_and_record(
+        session=session, incident=incident, person=person, paging=Paging(why, why), now=now,
+        context=context, actor=actor,
+    )  # fmt: skip
     return 1
 
 

@@ -3,6 +3,7 @@ its first step at once, and page the SEV1 extras directly, all in the caller's t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from warroom.oncall.escalation_rules import (
 from warroom.oncall.models import (
     Escalation,
     EscalationPolicy,
+    Page,
     PagingRoute,
     Schedule,
     ServicePolicy,
@@ -122,6 +124,37 @@ def _escalating(session: Session, incident_id: int, policy_id: int) -> bool:
     return session.scalar(query.limit(1)) is not None
 
 
+@dataclass(frozen=True)
+class Paging:
+    """Why someone is paged: ``why`` for the timeline, ``reason`` for them (the page's text)."""
+
+    why: str
+    reason: str
+    where: str = ""  # e.g. ", Payments, step 1 of 2"
+    escalation_id: int | None = None
+
+
+def do_page_and_record(
+    *,
+    session: Session,
+    incident: Incident,
+    person: Person,
+    paging: Paging,
+    now: datetime,
+    context: PagingContext,
+    actor: Actor | None = None,
+    quiet: timedelta = RENOTIFY_QUIET,
+) -> Page:
+    """Page ``person`` and say so on the timeline ("Paged Ann (on call for …), step 1 of 2")."""
+    page, sent = do_page_person(
+        session=session, incident=incident, person=person, reason=paging.reason, now=now,
+        context=context, escalation_id=paging.escalation_id, quiet=quiet,
+    )  # fmt: skip
+    text = f"Paged {person.name} ({paging.why}){paging.where}" + ("" if sent else "; already paged")
+    record(session=session, incident=incident, kind="paged", actor=actor, now=now, text=text)
+    return page
+
+
 def do_start_escalation(
     *,
     session: Session,
@@ -171,18 +204,11 @@ def do_run_step(
     quiet = RENOTIFY_QUIET if at.round == 0 else timedelta(0)
     people = resolve_targets(session, policy.steps[at.step].targets, now)
     for person, why in people:
-        _, sent = do_page_person(
-            session=session,
-            incident=incident,
-            person=person,
-            reason=f"{why} ({label}; {escalation.reason})",
-            now=now,
-            context=context,
-            escalation_id=escalation.id,
-            quiet=quiet,
-        )
-        text = f"Paged {person.name} ({why}), {label}" + ("" if sent else "; already paged")
-        record(session=session, incident=incident, kind="paged", actor=actor, now=now, text=text)
+        page = Paging(why, f"{why} ({label}; {escalation.reason})", f", {label}", escalation.id)
+        do_page_and_record(
+            session=session, incident=incident, person=person, paging=page, now=now,
+            context=context, actor=actor, quiet=quiet,
+        )  # fmt: skip
     if not people:
         text = f"Nobody to page at {label}: the targets have nobody on call"
         record(session=session, incident=incident, kind="paging", actor=actor, now=now, text=text)
@@ -232,10 +258,8 @@ def _page_direct(
         if person is not None:
             people.append((person, reason))
     for person, why in people:
-        _, sent = do_page_person(
-            session=session, incident=incident, person=person, reason=why, now=now,
-            context=context,
+        do_page_and_record(
+            session=session, incident=incident, person=person, paging=Paging(why, why),
+            now=now, context=context,
         )  # fmt: skip
-        text = f"Paged {person.name} ({why})" + ("" if sent else "; already paged")
-        record(session=session, incident=incident, kind="paged", actor=None, now=now, text=text)
     return len(people)
