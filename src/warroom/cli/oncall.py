@@ -111,6 +111,8 @@ def now(
     """Who is on call now (or --at): on every schedule and for every service with an escalation
     policy, or for one --service or --schedule."""
     with running(url, token, as_, json_out, tz) as run:
+        if service is not None and schedule is not None:
+            raise invalid("schedule", "give --service or --schedule, not both")
         moment = parse_time(at, "at", run.zone)
         if schedule is not None:
             one = run.backend.on_call(schedule, moment)

@@ -118,6 +118,9 @@ def test_bad_schedules_and_roles_are_refused_with_the_field_named(
     assert unreadable.exit_code == 1
     assert "file" in unreadable.stderr
     assert cli.count(Schedule) == 0
+    both = cli("oncall", "now", "--service", "orders", "--schedule", "Orders")
+    assert both.exit_code == 1
+    assert "not both" in both.stderr
 
 
 @pytest.fixture
