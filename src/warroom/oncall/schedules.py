@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from warroom.access.models import Person
 from warroom.access.service import Actor, check_timezone
-from warroom.errors import Conflict, InvalidInput, NotFound
+from warroom.errors import Conflict, FieldError, InvalidInput, NotFound
 from warroom.events import DomainEvent, emit
 from warroom.oncall.models import LayerMember, Schedule, ScheduleLayer, ScheduleOverride
 from warroom.oncall.oncall import access_schedule as access_schedule  # routes load it here
@@ -194,14 +194,21 @@ def check_override(*, session: Session, schedule: Schedule, data: OverrideIn) ->
     existing = [Override(o.person_id, o.starts_at, o.ends_at) for o in schedule.overrides]
     clash = overlapping(existing, Override(person.id, data.starts_at, data.ends_at))
     if clash is not None:
-        other = schedule.overrides[existing.index(clash)]
-        raise Conflict(
-            f"starts_at/ends_at: overlaps override {other.id} ({other.person.name}, "
-            f"{other.starts_at.isoformat()} to {other.ends_at.isoformat()}); "
-            "delete or shorten it first",
-            current=override_out(other).model_dump(mode="json"),
-        )
+        raise _overlap(schedule.overrides[existing.index(clash)])
     return person
+
+
+def _overlap(other: ScheduleOverride) -> Conflict:
+    """A 409 that names the fields as a 422 would, with the override in the way as ``current``."""
+    why = (
+        f"overlaps override {other.id} ({other.person.name}, {other.starts_at.isoformat()} "
+        f"to {other.ends_at.isoformat()}); delete or shorten it first"
+    )
+    problem = Conflict(
+        f"starts_at/ends_at: {why}", current=override_out(other).model_dump(mode="json")
+    )
+    problem.errors = [FieldError("starts_at", why), FieldError("ends_at", why)]
+    return problem
 
 
 def do_add_override(

@@ -197,6 +197,7 @@ def test_an_override_takes_over_and_an_overlapping_one_is_refused(
     assert refused.headers["content-type"] == PROBLEM
     assert refused.json()["detail"].startswith("starts_at/ends_at: overlaps override")
     assert refused.json()["current"]["person"]["email"] == carl.email
+    assert [e["field"] for e in refused.json()["errors"]] == ["starts_at", "ends_at"]
     assert backwards.status_code == 422
     assert backwards.json()["errors"][0]["field"] == "ends_at"
     stranger = client.post(url, json=clash | {"person": "who@example.com"}, headers=manager.headers)
