@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from warroom.access.models import Person, Team
 from warroom.access.service import Actor
 from warroom.catalog.models import Service
+from warroom.errors import Conflict
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import Kind, Severity
 from warroom.incidents.service import record
@@ -166,6 +167,8 @@ def do_start_escalation(
     actor: Actor | None = None,
 ) -> int:
     """Snapshot ``policy`` onto a new escalation and run its first step now."""
+    if not policy.steps:  # the API refuses these; a policy is never left without steps
+        raise Conflict(f"escalation policy {policy.name!r} has no steps")
     escalation = Escalation(
         incident_id=incident.id,
         policy_id=policy.id,

@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.conftest import User
+from tests.conftest import Clock, User
 from tests.integration.oncall.paging_helpers import (
     declare,
     deliveries,
@@ -16,6 +16,7 @@ from tests.integration.oncall.paging_helpers import (
     make_policy,
     ok,
     pages,
+    run_due,
     texts,
 )
 from warroom.db import transaction
@@ -58,3 +59,30 @@ def test_a_failure_in_paging_rolls_paging_back_and_the_incident_is_still_declare
         )
     )
     assert set(pages(client, admin, ref)) == {"Ann"}
+
+
+def test_a_gap_in_a_rotation_is_noted_and_the_next_step_still_runs(
+    client: TestClient, app: FastAPI, clock: Clock, admin: User
+) -> None:
+    org = make_org(client, app, admin)
+    weekdays = {"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "17:00"}
+    with transaction(app.state.sessions) as session:
+        layer = ScheduleLayer(
+            rotation="daily", shift_seconds=86400, starts_local=datetime(2026, 1, 1, 9, 0),
+            timezone="UTC", restrictions=[weekdays],
+        )  # fmt: skip
+        layer.members = [LayerMember(position=0, person_id=org.ann.person_id)]
+        session.add(
+            Schedule(name="Office hours", timezone="UTC", created_at=clock.now, layers=[layer])
+        )
+    steps = [({"schedule": "Office hours"}, 5), ({"person": org.bob.email}, 5)]
+    make_policy(client, admin, "Daytime", steps)
+    body = {"policy": "Daytime"}
+    ok(client.put("/api/v1/services/wiki/escalation-policy", json=body, headers=admin.headers))
+    ref = declare(client, admin, services=["wiki"])  # at 22:00 on a Monday: nobody on call
+    assert pages(client, admin, ref) == {}
+    assert any(
+        t.startswith("Nobody to page at Daytime, step 1 of 2") for t in texts(client, admin, ref)
+    )
+    assert run_due(app, clock, minutes=5) == 1
+    assert set(pages(client, admin, ref)) == {"Bob"}
