@@ -21,6 +21,7 @@ ROW_H, ROW_GAP = 30, 8
 HEAD = 34
 PALETTE = 8
 MIN_LABEL_W = 48  # narrower bars carry their name only in the tooltip
+MIN_DAY_SHOWN = timedelta(hours=6)  # a day cut shorter by the range is left unnamed
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,19 @@ def _colours(rows: Sequence[StripRow]) -> dict[str, int]:
 
 
 def _day_lines(start: datetime, end: datetime, zone: ZoneInfo, height: int) -> list[str]:
-    """A line and a label at each local midnight: days are the reader's days."""
+    """A line at each local midnight, and the day's name where enough of it shows: days are
+    the reader's days."""
     parts: list[str] = []
     day = start.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     while day < end:
-        at = max(day, start.astimezone(zone))
+        following = (day + timedelta(days=1, hours=3)).replace(hour=0)  # safe across DST
+        at = max(day, start)
         x = _x(at, start, end)
         parts.append(f'<line class="day" x1="{x:.1f}" y1="{HEAD - 6}" x2="{x:.1f}" y2="{height}"/>')
-        if (end - at) >= timedelta(hours=12):
+        if min(following, end) - at >= MIN_DAY_SHOWN:
             text = escape(day.strftime("%a %d"))
             parts.append(f'<text class="day-label" x="{x + 3:.1f}" y="{HEAD - 12}">{text}</text>')
-        day = (day + timedelta(days=1, hours=3)).replace(hour=0)  # safe across DST changes
+        day = following
     return parts
 
 
@@ -78,10 +81,25 @@ def _bar(span: Span, start: datetime, end: datetime, y: int, colour: int, zone: 
     return bar + "</g>"
 
 
+def _now_line(now: datetime | None, start: datetime, end: datetime, height: int) -> str:
+    if now is None or not start <= now < end:
+        return ""
+    x = _x(now, start, end)
+    return (
+        f'<line class="now" x1="{x:.1f}" y1="{HEAD - 4}" x2="{x:.1f}" y2="{height}">'
+        "<title>now</title></line>"
+    )
+
+
 def strip_svg(
-    rows: Sequence[StripRow], start: datetime, end: datetime, zone: ZoneInfo, title: str
+    rows: Sequence[StripRow],
+    span: tuple[datetime, datetime],
+    zone: ZoneInfo,
+    title: str,
+    now: datetime | None = None,
 ) -> str:
-    """The strip over [start, end), days drawn in ``zone``."""
+    """The strip over ``span`` [start, end), days drawn in ``zone``, ``now`` marked."""
+    start, end = span
     height = HEAD + len(rows) * (ROW_H + ROW_GAP)
     colours = _colours(rows)
     parts = [
@@ -102,5 +120,5 @@ def strip_svg(
             f"{escape(row.label[:22])}</text>"
         )
         parts += [_bar(s, start, end, y, colours[s.person], zone) for s in row.spans]
-    parts.append("</svg>")
+    parts += [_now_line(now, start, end, height), "</svg>"]
     return "".join(parts)

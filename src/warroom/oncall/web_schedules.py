@@ -176,7 +176,8 @@ def _schedule_page(
     span = shown_range(at, actor.timezone)
     final = list_shifts(session=session, schedule=schedule, start=span[0], end=span[1])
     title = f"{schedule.name}: who is on call, {SHOWN_DAYS} days from today"
-    picture = strip_svg(strip_rows(schedule, final, span), *span, ZoneInfo(actor.timezone), title)
+    rows = strip_rows(schedule, final, span)
+    picture = strip_svg(rows, span, ZoneInfo(actor.timezone), title, now=at)
     context = {
         "schedule": schedule,
         "now": on_call_out(session=session, schedule=schedule, at=at),
