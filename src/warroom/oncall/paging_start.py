@@ -94,13 +94,14 @@ def any_policy(session: Session) -> bool:
 def do_start_paging(
     *, session: Session, incident: Incident, why: str, now: datetime, context: PagingContext
 ) -> int:
-    """Page for ``incident`` as its routing says; policies already escalating for it are not
-    started again, and people already paged are bundled. Returns the people paged."""
+    """Page for ``incident`` as its routing says; a policy already escalating for it, or
+    acknowledged, is not started again, and people already paged are bundled. Returns the
+    people paged."""
     plan = plan_for(session, incident)
     paged = 0
     for policy_id, reason in plan.policies:
         policy = session.get(EscalationPolicy, policy_id)
-        if policy is not None and not _escalating(session, incident.id, policy_id):
+        if policy is not None and not _answered(session, incident.id, policy_id):
             paged += do_start_escalation(
                 session=session,
                 incident=incident,
@@ -116,11 +117,12 @@ def do_start_paging(
     return paged
 
 
-def _escalating(session: Session, incident_id: int, policy_id: int) -> bool:
+def _answered(session: Session, incident_id: int, policy_id: int) -> bool:
+    """Whether the policy is escalating for the incident, or someone it paged acknowledged."""
     query = select(Escalation.id).where(
         Escalation.incident_id == incident_id,
         Escalation.policy_id == policy_id,
-        Escalation.status == "active",
+        Escalation.status.in_(("active", "acknowledged")),
     )
     return session.scalar(query.limit(1)) is not None
 

@@ -89,6 +89,24 @@ def test_a_rise_from_sev2_to_sev1_adds_the_extras_without_restarting_the_policy(
     assert escalation_states(app) == [("active", 1, 0)]  # lowering stops nothing by itself
 
 
+def test_a_rise_after_an_acknowledgement_pages_only_the_sev1_extras(
+    client: TestClient, app: FastAPI, clock: Clock, org: Org
+) -> None:
+    ref = declare(client, org.admin, severity="SEV2")
+    ann = pages(client, org.admin, ref)["Ann"]
+    ok(client.post(f"/api/v1/pages/{ann['id']}/acknowledge", headers=org.ann.headers))
+    clock.advance(minutes=10)
+    body = {"severity": "SEV1"}
+    ok(client.patch(f"/api/v1/incidents/{ref}", json=body, headers=org.admin.headers))
+    paged = pages(client, org.admin, ref)
+    assert {n: p["status"] for n, p in paged.items()} == {
+        "Ann": "acknowledged",
+        "Ivan": "open",
+        "Olga": "open",
+    }
+    assert escalation_states(app) == [("acknowledged", 1, 0)]
+
+
 def test_notification_rules_send_each_method_after_its_delay(
     client: TestClient, app: FastAPI, clock: Clock, org: Org
 ) -> None:
