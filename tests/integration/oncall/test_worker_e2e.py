@@ -106,10 +106,10 @@ def test_a_sev1_emails_the_person_on_call_and_the_link_stops_the_escalation(
         env = environment(sqlite_url, port, smtp_port, worker=True)
         serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
         with spawn(serve, env, tmp_path / "serve.log") as server:
-            wait_for(lambda: ready(url) or server.poll() is not None, timeout=30)
+            wait_for(lambda: ready(url) or server.poll() is not None, timeout=90)
             assert server.poll() is None, (tmp_path / "serve.log").read_text()
             ref = declare(url, org.admin, "SEV1")
-            [mail] = wait_for(lambda: mail_to(inbox, org.ann), timeout=10)
+            [mail] = wait_for(lambda: mail_to(inbox, org.ann), timeout=20)
             assert ref in mail["Subject"]
             [link] = re.findall(rf"{re.escape(url)}/ack/\S+", mail.get_content())
             form = httpx.get(link, timeout=10)
@@ -132,10 +132,10 @@ def test_a_worker_killed_mid_escalation_resumes_at_the_next_step(
         worker_env = environment(sqlite_url, port, smtp_port, worker=True)
         serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
         with spawn(serve, serve_env, tmp_path / "serve.log") as server:
-            wait_for(lambda: ready(url) or server.poll() is not None, timeout=30)
+            wait_for(lambda: ready(url) or server.poll() is not None, timeout=90)
             with spawn(["worker"], worker_env, tmp_path / "worker.log") as worker:
                 ref = declare(url, org.admin, "SEV2")
-                wait_for(lambda: mail_to(inbox, org.ann), timeout=15)
+                wait_for(lambda: mail_to(inbox, org.ann), timeout=60)  # the worker starts
                 worker.send_signal(signal.SIGKILL)
                 worker.wait(10)
             # Step 2 falls due while no worker runs (its 5 minutes, without the wait).
@@ -143,7 +143,7 @@ def test_a_worker_killed_mid_escalation_resumes_at_the_next_step(
                 session.execute(update(Escalation).values(next_at=utcnow() - timedelta(seconds=1)))
             assert not mail_to(inbox, org.bob)
             with spawn(["worker"], worker_env, tmp_path / "worker.log"):
-                [page] = wait_for(lambda: mail_to(inbox, org.bob), timeout=15)
+                [page] = wait_for(lambda: mail_to(inbox, org.bob), timeout=60)
     assert ref in page["Subject"]
     assert len(mail_to(inbox, org.ann)) == 1  # step 1 did not run again
     assert escalations(setup_app)[0][2] == 2

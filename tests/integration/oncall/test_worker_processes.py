@@ -51,7 +51,7 @@ def workers(
         for i in range(count)
     ]
     try:
-        wait_for(lambda: all("worker started" in log(logs, i) for i in range(count)), timeout=60)
+        wait_for(lambda: all("worker started" in log(logs, i) for i in range(count)), timeout=90)
         yield procs
     finally:
         for proc in procs:
