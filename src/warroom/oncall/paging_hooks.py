@@ -96,10 +96,20 @@ def _severity(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContex
         )
 
 
-def _status(s: Session, inc: Incident, data: dict[str, Any], _ctx: PagingContext) -> None:
-    if data.get("after") in ENDED:
-        why, now = f"incident {data['after']}", _at(data)
+def _status(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:
+    before, after, now = data.get("before"), data.get("after"), _at(data)
+    if after in ENDED:
+        why = f"incident {after}"
         _guarded(s, inc, now, lambda: do_stop_paging(session=s, incident=inc, why=why, now=now))
+    elif before in ENDED and pages_automatically(Severity(inc.severity)):
+        # A major incident that recurs needs people again: its escalations were stopped.
+        why = f"{inc.severity} reopened"
+        _guarded(
+            s,
+            inc,
+            now,
+            lambda: do_start_paging(session=s, incident=inc, why=why, now=now, context=ctx),
+        )
 
 
 def _released(s: Session, inc: Incident, data: dict[str, Any], _ctx: PagingContext) -> None:

@@ -131,6 +131,19 @@ def test_resolving_stops_all_paging(
     assert any("Paging stopped (incident resolved)" in t for t in texts(client, org.admin, ref))
 
 
+def test_reopening_a_major_incident_pages_again(
+    client: TestClient, app: FastAPI, clock: Clock, org: Org
+) -> None:
+    ref = declare(client, org.admin)
+    h = org.admin.headers
+    ok(client.patch(f"/api/v1/incidents/{ref}", json={"status": "resolved"}, headers=h))
+    clock.advance(minutes=30)
+    ok(client.patch(f"/api/v1/incidents/{ref}", json={"status": "investigating"}, headers=h))
+    assert escalation_states(app) == [("stopped", 1, 0), ("active", 1, 0)]
+    assert pages(client, org.admin, ref)["Ann"]["status"] == "open"
+    assert "SEV2 reopened" in pages(client, org.admin, ref)["Ann"]["reason"]
+
+
 def test_a_policy_edit_does_not_change_a_running_escalation(
     client: TestClient, app: FastAPI, clock: Clock, org: Org
 ) -> None:
