@@ -62,15 +62,20 @@ def worker(
     """Run the background worker: escalations, sending pages and notices, handover reminders
     and alert checks. Run any number against one database; stop with SIGTERM or Ctrl-C."""
     from warroom.logs import configure_logging
+    from warroom.oncall.paging_hooks import ensure_paging
     from warroom.oncall.worker import Worker
 
     settings = load_settings(config)
     configure_logging(settings.log_level, settings.log_json)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # it only reads the revision here
     engine = make_engine(settings.database_url)
     try:
         _check_schema(engine)
+        settings = settings.model_copy(update={"secret_key": _secret(settings, engine)})
         sessions = make_session_factory(engine)
-        runner = Worker.build(sessions, utcnow, settings, _secret(settings, engine))
+        # What the worker changes on an incident pages as it would in the server.
+        ensure_paging(sessions, settings)
+        runner = Worker.build(sessions, utcnow, settings, settings.secret_key or "")
         if once:
             done = runner.tick()
             typer.echo(f"escalated {done.escalated}, reminded {done.reminded}, sent {done.sent}")

@@ -35,9 +35,11 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.db import transaction
+from warroom.incidents.models import Incident
+from warroom.incidents.service import record
 from warroom.oncall.channels import Channel, Message, SendError
 from warroom.oncall.delivery_rules import RATE_WINDOW, after_failure, next_slot
-from warroom.oncall.models import ContactMethod, Delivery
+from warroom.oncall.models import ContactMethod, Delivery, Page
 
 log = logging.getLogger("warroom.delivery")
 DEFAULT_LEASE = timedelta(seconds=60)
@@ -190,6 +192,7 @@ class _Outbox:
             values = {"status": "pending", "due_at": retry.due_at}
         self._finish(
             message,
+            gave_up=None if retry.due_at else exc.reason,
             **values,
             attempts=retry.attempts,
             last_error=exc.reason,
@@ -207,16 +210,43 @@ class _Outbox:
             },
         )
 
-    def _finish(self, message: Message, **values: object) -> None:
+    def _finish(self, message: Message, gave_up: str | None = None, **values: object) -> None:
         mine = update(Delivery).where(
             Delivery.id == message.delivery_id, Delivery.claimed_by == self.token
         )
         with transaction(self.sessions) as session:
             statement = mine.values(**values).execution_options(synchronize_session=False)
             result = cast(CursorResult[Any], session.execute(statement))
+            if result.rowcount and gave_up and message.incident_id:
+                _note_gave_up(session, message, gave_up, self.now)
         if result.rowcount == 0:
             # Our lease ran out and another worker took the row: it may go out twice.
             log.warning("delivery claim lost", extra={"delivery_id": message.delivery_id})
+
+
+def _note_gave_up(session: Session, message: Message, reason: str, now: datetime) -> None:
+    """A message that will never arrive goes on its incident's timeline: the commander must
+    know who was not reached. The address stays out (webhook and Apprise URLs hold tokens)."""
+    incident = session.get(Incident, message.incident_id)
+    if incident is None:
+        return
+    page = session.get(Page, message.page_id) if message.page_id else None
+    to = f" to {page.person.name}" if page else ""
+    attempts = message.attempts + 1
+    text = (
+        f"Could not send the {message.purpose}{to} by {message.channel}: {reason} "
+        f"(gave up after {attempts} attempt{'s' if attempts > 1 else ''})"
+    )
+    data = {"delivery_id": message.delivery_id, "channel": message.channel}
+    record(
+        session=session,
+        incident=incident,
+        kind="delivery_failed",
+        actor=None,
+        now=now,
+        text=text,
+        data=data,
+    )
 
 
 def _hold_back_over_limit(

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.conftest import Clock, User
-from tests.integration.incidents.helpers import declare
+from tests.integration.incidents.helpers import declare, timeline
 from tests.integration.oncall.outbox_helpers import (
     add_deliveries,
     add_method,
@@ -211,3 +211,19 @@ def test_no_send_starts_too_late_in_the_lease_and_the_rest_is_released(
         assert all(row.claimed_by is None for row in waiting)  # free for any worker at once
         assert deliver_due(sessions=sessions, now=clock.now, channels=email(port)) == 10 - sent
         assert len(inbox.snapshot()) == 10
+
+
+def test_a_message_given_up_is_noted_on_its_incidents_timeline(
+    app: FastAPI, client: TestClient, clock: Clock, admin: User
+) -> None:
+    ref = declare(client, admin, severity="SEV3")["ref"]
+    with http_receiver(404) as receiver:
+        secret_url = receiver.url + "/hook?token=s3cr3t"
+        add_deliveries(
+            app.state.sessions, clock.now, secret_url, channel="webhook", incident_id=int(ref[4:])
+        )
+        deliver_due(sessions=app.state.sessions, now=clock.now, channels=webhook())
+    [note] = [e for e in timeline(client, admin, ref) if e["kind"] == "delivery_failed"]
+    assert note["text"].startswith("Could not send the notice by webhook: HTTP 404")
+    assert note["text"].endswith("(gave up after 1 attempt)")
+    assert "s3cr3t" not in note["text"]
