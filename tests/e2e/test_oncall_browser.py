@@ -1,5 +1,5 @@
-"""A person paged for an incident acknowledges it from My pages (headless Chromium), and the
-war room shows the escalation stopped."""
+"""A person paged for an incident sees it under My pages (a new page arrives without reload),
+acknowledges it there (headless Chromium), and the war room shows the escalation stopped."""
 
 from __future__ import annotations
 
@@ -53,14 +53,22 @@ def test_a_paged_person_acknowledges_from_my_pages(
 
     tab.click("#nav-my-pages")
     tab.wait_for_url(f"{live_server.url}/pages/mine")
-    row = tab.locator("#open-pages tbody tr")
-    assert ref in row.inner_text()
+    tab.wait_for_selector("#live-state[data-state=on]")
+    tab.evaluate("window.__sameDocument = true")
+    with httpx.Client(base_url=live_server.url) as api:
+        later = declare(api, org.admin, title="Refunds stuck")  # type: ignore[arg-type]
+    tab.wait_for_selector(f"#open-pages tr:has-text('{later}')")
+    assert tab.evaluate("window.__sameDocument === true"), "the new page arrived without reload"
+
+    row = tab.locator("#open-pages tbody tr", has_text=f"{ref} ")
+    assert "Card payments failing" in row.inner_text()
     assert "policy of payments" in row.inner_text()
     row.get_by_role("button", name="Acknowledge").click()
 
     tab.wait_for_selector(f".flash:has-text('Page for {ref} acknowledged')")
-    assert "Nothing is paging you." in tab.inner_text("#open-pages")
-    assert tab.locator("#nav-my-pages .count").count() == 0
+    assert ref not in tab.inner_text("#open-pages")
+    assert later in tab.inner_text("#open-pages")
+    assert tab.inner_text("#nav-my-pages .count") == "1"
 
     tab.click(f"#recent-pages a[href='/incidents/{ref}']")
     tab.wait_for_url(f"{live_server.url}/incidents/{ref}")

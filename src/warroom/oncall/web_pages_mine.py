@@ -66,6 +66,8 @@ def my_pages(request: Request, session: DbSession, actor: PageViewer) -> Respons
         "recent": [r for r in rows if r.page.status != "open"],
         "tab": "mine",
         "nav": "mypages",
+        # Paging someone writes to the incident's timeline: any change may be a new page.
+        "stream": "/live/stream",
     }
     return oncall_page(request, "my_pages.html", actor, context)
 

@@ -375,6 +375,7 @@ def test_a_responder_escalates_now_and_pages_someone_from_the_room(
     ref = declare(client, org.admin)
     csrf = sign_in(client, responder)
     room = section(client.get(f"/incidents/{ref}").text, "paging")
+    assert "Acknowledge for Ann" in room
     assert "Payments" in room
     assert "next: step 2 of 2" in room
     assert "Escalate now" in room
@@ -390,6 +391,15 @@ def test_a_responder_escalates_now_and_pages_someone_from_the_room(
     for person in (org.ann, org.bob, org.olga):
         assert person.email in log
     assert set(pages(client, org.admin, ref)) == {"Ann", "Bob", "Olga"}
+
+    olga_page = pages(client, org.admin, ref)["Olga"]["id"]
+    answer = post(client, f"/pages/{olga_page}/acknowledge", csrf, next=f"/incidents/{ref}#paging")
+    assert answer.headers["location"] == f"/incidents/{ref}#paging"
+    assert pages(client, org.admin, ref)["Olga"]["status"] == "acknowledged"
+    assert escalation_states(app) == [("acknowledged", 2, 0)]
+    after = section(client.get(f"/incidents/{ref}").text, "paging")
+    assert "Acknowledge for Olga" not in after
+    assert "Acknowledge for Ann" in after, "the others' pages stay open until they answer"
 
     unknown = post(client, f"/incidents/{ref}/page", csrf, person="ghost@example.com")
     assert unknown.status_code == 303
