@@ -4,6 +4,7 @@ messages back; a dead worker's claim is taken over when its lease runs out."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -227,3 +228,28 @@ def test_a_message_given_up_is_noted_on_its_incidents_timeline(
     assert note["text"].startswith("Could not send the notice by webhook: HTTP 404")
     assert note["text"].endswith("(gave up after 1 attempt)")
     assert "s3cr3t" not in note["text"]
+
+
+def test_two_workers_at_once_keep_to_one_hourly_limit(
+    app: FastAPI, clock: Clock, responder: User
+) -> None:
+    sessions = app.state.sessions
+    method = add_method(
+        sessions,
+        responder.person_id,
+        "email",
+        "rita@example.com",
+        max_per_hour=3,
+        created_at=clock.now,
+    )
+    ids = add_deliveries(sessions, clock.now, *["rita@example.com"] * 10, contact_method_id=method)
+    with smtp_server(delay=0.2) as (inbox, port), ThreadPoolExecutor(2) as workers:
+        runs = [
+            workers.submit(deliver_due, sessions=sessions, now=clock.now, channels=email(port))
+            for _ in range(2)
+        ]
+        assert sum(run.result() for run in runs) == 3
+        assert len(inbox.snapshot()) == 3
+    held = [row for row in (delivery(sessions, i) for i in ids) if row.status == "pending"]
+    assert len(held) == 7
+    assert all((row.last_error or "").startswith("rate limited") for row in held)
