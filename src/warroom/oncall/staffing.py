@@ -14,8 +14,14 @@ from warroom.access.models import Person
 from warroom.access.service import Actor
 from warroom.errors import Conflict
 from warroom.incidents.models import Incident, TimelineEvent
-from warroom.incidents.rules import IncidentRole, Status, format_ref
-from warroom.incidents.service import ACTIVE_STATUSES, active_roles, participants, record
+from warroom.incidents.rules import Status, format_ref
+from warroom.incidents.service import (
+    ACTIVE_STATUSES,
+    active_roles,
+    commander_of,
+    participants,
+    record,
+)
 from warroom.oncall.models import ContactMethod, Delivery, Staffing
 
 
@@ -160,14 +166,8 @@ def _reminder_body(
     session: Session, incident: Incident, plan: Staffing, people: list[Person], base_url: str
 ) -> str:
     ref = format_ref(incident.id)
-    commander = next(
-        (
-            r.person.name
-            for r in active_roles(session=session, incident=incident)
-            if r.role == IncidentRole.commander.value
-        ),
-        "nobody",
-    )
+    held = commander_of(session=session, incident=incident)
+    commander = held.person.name if held else "nobody"
     return "\n".join(
         [
             f"{ref} ({incident.severity}, {incident.status}): {incident.title}",
