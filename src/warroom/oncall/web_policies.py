@@ -161,8 +161,12 @@ def _target_of(row: EscalationTarget) -> TargetIn:
 
 def policy_in(policy: EscalationPolicy) -> PolicyIn:
     """The policy as it stands, in the shape the service replaces it from."""
+    # Built without validation: a step whose only schedule was deleted has no target left,
+    # and the edit that adds one (or removes the step) must still be possible.
     steps = [
-        StepIn(delay_minutes=s.delay_minutes, targets=[_target_of(t) for t in s.targets])
+        StepIn.model_construct(
+            delay_minutes=s.delay_minutes, targets=[_target_of(t) for t in s.targets]
+        )
         for s in policy.steps
     ]
     return PolicyIn.model_construct(

@@ -404,3 +404,24 @@ def test_a_responder_escalates_now_and_pages_someone_from_the_room(
     unknown = post(client, f"/incidents/{ref}/page", csrf, person="ghost@example.com")
     assert unknown.status_code == 303
     assert "Nothing done: unknown person" in flash_of(client.get(f"/incidents/{ref}").text)
+
+
+def test_a_step_left_without_target_is_shown_and_can_be_mended(
+    client: TestClient, org: Org, manager: User
+) -> None:
+    sid = schedule_id(client, org.admin, "Payments primary")
+    pid = policy(client, org.admin, "Payments")["id"]
+    csrf = sign_in(client, manager)
+    answer = post(client, f"/schedules/{sid}/delete", csrf)
+    assert answer.headers["location"] == "/schedules"
+    listing = client.get("/schedules").text
+    assert "Schedule “Payments primary” deleted" in flash_of(listing)
+    assert f'href="/schedules/{sid}"' not in listing
+
+    page = client.get(f"/escalation-policies/{pid}").text
+    assert "No target left: this step pages nobody." in section(page, "steps")
+    target = f"person:{org.ann.email}"
+    answer = post(client, f"/escalation-policies/{pid}/steps/0/targets", csrf, target=target)
+    assert answer.status_code == 303
+    steps = policy(client, org.admin, "Payments")["steps"]
+    assert [[t["name"] for t in s["targets"]] for s in steps] == [["Ann"], ["Bob"]]
