@@ -5,6 +5,7 @@ paging when an incident is resolved or someone is released."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from warroom.oncall.paging_start import (
     do_page_and_record,
     do_run_step,
     do_start_escalation,
+    run_whole,
 )
 
 
@@ -53,9 +55,18 @@ def do_run_due_escalations(
         if incident is None or not Status(incident.status).is_active:
             _stop(escalation, "stopped", now)
         else:
-            _advance(session, escalation, incident, now, context)
+            work = partial(_advance, session, escalation, incident, now, context)
+            if not run_whole(session, incident, now, work, _failed(escalation)):
+                _stop(escalation, "failed", now)  # retried, it would fail again every tick
         advanced += 1
     return advanced
+
+
+def _failed(escalation: Escalation) -> str:
+    return (
+        f"Escalation {escalation.policy_name!r} failed (the error is logged) and stopped: "
+        "page the people needed by hand"
+    )
 
 
 def _advance(

@@ -11,8 +11,6 @@ while incidents never import on-call. An error in paging rolls the whole transac
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,15 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.events import DomainEvent, react, reacts
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import Severity, Status, parse_ref
-from warroom.incidents.service import record
 from warroom.oncall.escalation_rules import pages_automatically, rise_pages
 from warroom.oncall.paging import do_close_page_of, do_stop_paging
 from warroom.oncall.paging_notify import PagingContext
-from warroom.oncall.paging_start import do_start_paging
+from warroom.oncall.paging_start import do_start_paging, run_whole
 from warroom.settings import Settings
 
 REACTION = "oncall.paging"
-log = logging.getLogger("warroom.paging")
 ENDED = frozenset({Status.resolved.value, Status.closed.value})
 
 
@@ -56,27 +52,10 @@ def on_incident_event(session: Session, event: DomainEvent, context: PagingConte
         _HANDLERS[kind](session, incident, event.data, context)
 
 
-def _guarded(session: Session, incident: Incident, now: datetime, work: Callable[[], Any]) -> None:
-    """Run ``work`` whole or not at all, never failing the change that triggered it: a broken
-    schedule must not stop an incident from being declared. A failure is logged and put on
-    the timeline, where the commander sees that paging needs a hand."""
-    # Starting the savepoint flushes the trigger's own changes: their errors stay the caller's.
-    savepoint = session.begin_nested()
-    try:
-        work()
-    except Exception:
-        savepoint.rollback()
-        log.exception("paging failed", extra={"incident": incident.id})
-        text = "Paging failed (the error is logged): page the people needed by hand"
-        record(session=session, incident=incident, kind="paging", actor=None, now=now, text=text)
-    else:
-        savepoint.commit()
-
-
 def _declared(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:
     if pages_automatically(Severity(inc.severity)):
         why, now = f"{inc.severity} declared", _at(data)
-        _guarded(
+        run_whole(
             s,
             inc,
             now,
@@ -88,7 +67,7 @@ def _severity(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContex
     before, after = data.get("before"), data.get("after")
     if before and after and rise_pages(Severity(before), Severity(after)):
         why, now = f"severity rose {before} → {after}", _at(data)
-        _guarded(
+        run_whole(
             s,
             inc,
             now,
@@ -100,11 +79,11 @@ def _status(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext)
     before, after, now = data.get("before"), data.get("after"), _at(data)
     if after in ENDED:
         why = f"incident {after}"
-        _guarded(s, inc, now, lambda: do_stop_paging(session=s, incident=inc, why=why, now=now))
+        run_whole(s, inc, now, lambda: do_stop_paging(session=s, incident=inc, why=why, now=now))
     elif before in ENDED and pages_automatically(Severity(inc.severity)):
         # A major incident that recurs needs people again: its escalations were stopped.
         why = f"{inc.severity} reopened"
-        _guarded(
+        run_whole(
             s,
             inc,
             now,

@@ -3,8 +3,11 @@ its first step at once, and page the SEV1 extras directly, all in the caller's t
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +45,33 @@ from warroom.oncall.models import (
 from warroom.oncall.oncall import on_call
 from warroom.oncall.paging_notify import PagingContext, do_page_person
 from warroom.oncall.policies import spec_of_policy
+
+log = logging.getLogger("warroom.paging")
+FAILED = "Paging failed (the error is logged): page the people needed by hand"
+
+
+def run_whole(
+    session: Session,
+    incident: Incident,
+    now: datetime,
+    work: Callable[[], Any],
+    failed: str = FAILED,
+) -> bool:
+    """Run ``work`` whole or not at all, never failing the change that triggered it: a broken
+    schedule must not stop an incident from being declared, nor one escalation stop the
+    others. A failure is logged and put on the timeline, where the commander sees that paging
+    needs a hand; returns whether ``work`` succeeded."""
+    # Starting the savepoint flushes the caller's own changes: their errors stay the caller's.
+    savepoint = session.begin_nested()
+    try:
+        work()
+    except Exception:
+        savepoint.rollback()
+        log.exception("paging failed", extra={"incident": incident.id})
+        record(session=session, incident=incident, kind="paging", actor=None, now=now, text=failed)
+        return False
+    savepoint.commit()
+    return True
 
 
 def routes_of(session: Session) -> Routes:

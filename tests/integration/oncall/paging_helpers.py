@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tests.conftest import Clock, User, make_user
 from warroom.access.rules import Role
 from warroom.db import transaction
+from warroom.oncall.delivery import begin_writing
 from warroom.oncall.models import Delivery, Escalation, LayerMember, Schedule, ScheduleLayer
 from warroom.oncall.paging import do_run_due_escalations
 
@@ -112,6 +113,7 @@ def run_due(app: FastAPI, clock: Clock, **advance: float) -> int:
     if advance:
         clock.advance(**advance)
     with transaction(app.state.sessions) as session:
+        begin_writing(session)  # as the worker does
         return do_run_due_escalations(
             session=session,
             now=clock.now,

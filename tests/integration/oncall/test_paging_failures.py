@@ -86,3 +86,22 @@ def test_a_gap_in_a_rotation_is_noted_and_the_next_step_still_runs(
     )
     assert run_due(app, clock, minutes=5) == 1
     assert set(pages(client, admin, ref)) == {"Bob"}
+
+
+def test_a_failing_step_stops_its_escalation_and_not_the_others(
+    client: TestClient, app: FastAPI, clock: Clock, admin: User
+) -> None:
+    org = make_org(client, app, admin)
+    _broken_schedule(app, org.bob.person_id)
+    make_policy(
+        client, admin, "Wiki", [({"person": org.sam.email}, 5), ({"schedule": "Broken"}, 5)]
+    )
+    body = {"policy": "Wiki"}
+    ok(client.put("/api/v1/services/wiki/escalation-policy", json=body, headers=admin.headers))
+    ref = declare(client, admin, services=["payments", "wiki"])
+    assert set(pages(client, admin, ref)) == {"Ann", "Sam"}
+    assert run_due(app, clock, minutes=5) == 2  # Payments pages Bob; Wiki's step 2 fails
+    assert escalation_states(app) == [("active", 2, 0), ("failed", 1, 0)]
+    assert set(pages(client, admin, ref)) == {"Ann", "Bob", "Sam"}
+    assert any("Escalation 'Wiki' failed" in t for t in texts(client, admin, ref))
+    assert run_due(app, clock, minutes=10) == 1  # only Payments is left, and it is over
