@@ -286,11 +286,11 @@ def _page_direct(
     for schedule_id, reason in plan.schedules:
         schedule = session.get(Schedule, schedule_id)
         person = on_call(session=session, schedule=schedule, at=now) if schedule else None
-        if schedule is not None and person is not None:
+        if schedule is not None and person is not None and person.active:
             people.append((person, f"on call for {schedule.name}, the {reason}"))
     for person_id, reason in plan.people:
         person = session.get(Person, person_id)
-        if person is not None:
+        if person is not None and person.active:
             people.append((person, reason))
     for person, why in people:
         do_page_and_record(
