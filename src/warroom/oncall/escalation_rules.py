@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -214,15 +214,51 @@ class Plan:
         return not (self.policies or self.schedules or self.people)
 
 
+class Urgency(StrEnum):
+    """When an incident's severity pages: ``now`` at any hour, in ``business_hours``, or
+    ``never`` by itself (people still page by hand)."""
+
+    now = "now"
+    business_hours = "business_hours"
+    never = "never"
+
+
+def urgency(severity: Severity) -> Urgency:
+    """SEV1 and SEV2 (major) page now, at any hour; SEV3 in business hours; SEV4 never."""
+    if severity.is_major:
+        return Urgency.now
+    return Urgency.business_hours if severity is Severity.SEV3 else Urgency.never
+
+
 def pages_automatically(severity: Severity) -> bool:
-    """Only major incidents (SEV1, SEV2) page by themselves, at any hour; SEV3 and SEV4 wait
-    for business hours and people, who can still page by hand."""
-    return severity.is_major
+    """Whether the severity pages at once, at any hour."""
+    return urgency(severity) is Urgency.now
+
+
+def rise_urgency(before: Severity, after: Severity) -> Urgency:
+    """How a severity change pages: only a rise does, with the new severity's urgency."""
+    return urgency(after) if _rank(after) < _rank(before) else Urgency.never
 
 
 def rise_pages(before: Severity, after: Severity) -> bool:
-    """A severity change starts paging when it makes the incident more severe and major."""
-    return pages_automatically(after) and _rank(after) < _rank(before)
+    """A severity change starts paging at once when it makes the incident more severe and major."""
+    return rise_urgency(before, after) is Urgency.now
+
+
+BUSINESS_DAYS = frozenset(range(5))  # Monday to Friday
+BUSINESS_START, BUSINESS_END = time(9, 0), time(17, 0)
+
+
+def business_start(now: datetime, zone: tzinfo) -> datetime:
+    """``now`` when it is within business hours (Monday to Friday, 09:00 to 17:00 in
+    ``zone``), else when they next begin."""
+    local = now.astimezone(zone)
+    if local.weekday() in BUSINESS_DAYS and BUSINESS_START <= local.time() < BUSINESS_END:
+        return now
+    day = local.date() + timedelta(days=1 if local.time() >= BUSINESS_START else 0)
+    while day.weekday() not in BUSINESS_DAYS:
+        day += timedelta(days=1)
+    return datetime.combine(day, BUSINESS_START, tzinfo=zone).astimezone(UTC)
 
 
 def _rank(severity: Severity) -> int:

@@ -29,6 +29,7 @@ from warroom.oncall.paging_notify import (
 from warroom.oncall.paging_start import (
     Paging,
     do_page_and_record,
+    do_pull_forward,
     do_run_step,
     do_start_escalation,
     run_whole,
@@ -176,7 +177,10 @@ def do_page_by_hand(
     if not Status(incident.status).is_active:
         raise Conflict(f"{format_ref(incident.id)} is {incident.status}: it pages nobody")
     if policy is not None:
-        return do_start_escalation(
+        waiting = do_pull_forward(
+            session=session, incident=incident, now=now, context=context, policy_id=policy.id
+        )
+        return waiting or do_start_escalation(
             session=session, incident=incident, policy=policy,
             reason=f"paged by {actor.name}", now=now, context=context, actor=actor,
         )  # fmt: skip

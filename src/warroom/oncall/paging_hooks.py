@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.events import DomainEvent, react, reacts
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import Severity, Status, parse_ref
-from warroom.oncall.escalation_rules import pages_automatically, rise_pages
+from warroom.oncall.escalation_rules import (
+    Urgency,
+    pages_automatically,
+    rise_urgency,
+    urgency,
+)
 from warroom.oncall.paging import do_close_page_of, do_stop_paging
 from warroom.oncall.paging_notify import PagingContext
 from warroom.oncall.paging_start import do_start_paging, run_whole
@@ -53,26 +58,28 @@ def on_incident_event(session: Session, event: DomainEvent, context: PagingConte
 
 
 def _declared(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:
-    if pages_automatically(Severity(inc.severity)):
-        why, now = f"{inc.severity} declared", _at(data)
-        run_whole(
-            s,
-            inc,
-            now,
-            lambda: do_start_paging(session=s, incident=inc, why=why, now=now, context=ctx),
-        )
+    _page(s, inc, urgency(Severity(inc.severity)), f"{inc.severity} declared", _at(data), ctx)
 
 
 def _severity(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:
     before, after = data.get("before"), data.get("after")
-    if before and after and rise_pages(Severity(before), Severity(after)):
-        why, now = f"severity rose {before} → {after}", _at(data)
-        run_whole(
-            s,
-            inc,
-            now,
-            lambda: do_start_paging(session=s, incident=inc, why=why, now=now, context=ctx),
-        )
+    if before and after:
+        how = rise_urgency(Severity(before), Severity(after))
+        _page(s, inc, how, f"severity rose {before} → {after}", _at(data), ctx)
+
+
+def _page(
+    s: Session, inc: Incident, how: Urgency, why: str, now: datetime, ctx: PagingContext
+) -> None:
+    if how is Urgency.never:
+        return
+    later = how is Urgency.business_hours
+    run_whole(
+        s, inc, now,
+        lambda: do_start_paging(
+            session=s, incident=inc, why=why, now=now, context=ctx, business_hours=later
+        ),
+    )  # fmt: skip
 
 
 def _status(s: Session, inc: Incident, data: dict[str, Any], ctx: PagingContext) -> None:

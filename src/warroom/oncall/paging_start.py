@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from warroom.oncall.escalation_rules import (
     ServiceFacts,
     TargetKind,
     TargetSpec,
+    business_start,
     next_position,
     policy_of_snapshot,
     route,
@@ -122,16 +124,26 @@ def any_policy(session: Session) -> bool:
 
 
 def do_start_paging(
-    *, session: Session, incident: Incident, why: str, now: datetime, context: PagingContext
+    *,
+    session: Session,
+    incident: Incident,
+    why: str,
+    now: datetime,
+    context: PagingContext,
+    business_hours: bool = False,
 ) -> int:
     """Page for ``incident`` as its routing says; a policy already escalating for it, or
-    acknowledged, is not started again, and people already paged are bundled. Returns the
-    people paged."""
+    acknowledged, is not started again, and people already paged are bundled. With
+    ``business_hours``, each escalation waits for its team's business hours to begin. Returns
+    how many escalations and people it paged now."""
     plan = plan_for(session, incident)
     paged = 0
+    if not business_hours:
+        paged = do_pull_forward(session=session, incident=incident, now=now, context=context)
     for policy_id, reason in plan.policies:
         policy = session.get(EscalationPolicy, policy_id)
         if policy is not None and not _answered(session, incident.id, policy_id):
+            first = business_start(now, policy_zone(policy)) if business_hours else now
             paged += do_start_escalation(
                 session=session,
                 incident=incident,
@@ -139,12 +151,57 @@ def do_start_paging(
                 reason=f"{why}; {reason}",
                 now=now,
                 context=context,
+                first_at=first,
             )
     paged += _page_direct(session, incident, plan, now, context)
     if plan.empty and any_policy(session):
         text = f"Nobody was paged: no paging route covers this incident ({why})"
         record(session=session, incident=incident, kind="paging", actor=None, now=now, text=text)
     return paged
+
+
+def do_pull_forward(
+    *,
+    session: Session,
+    incident: Incident,
+    now: datetime,
+    context: PagingContext,
+    policy_id: int | None = None,
+) -> int:
+    """Escalations still waiting for business hours start now (of one policy, when given):
+    the incident became urgent. Returns how many escalations started."""
+    query = select(Escalation).where(
+        Escalation.incident_id == incident.id,
+        Escalation.status == "active",
+        Escalation.step == 0,
+        Escalation.round == 0,
+        Escalation.next_at > now,
+    )
+    if policy_id is not None:
+        query = query.where(Escalation.policy_id == policy_id)
+    waiting = list(session.scalars(query))
+    for escalation in waiting:
+        do_run_step(
+            session=session, escalation=escalation, incident=incident, now=now, context=context
+        )
+    return len(waiting)
+
+
+def policy_zone(policy: EscalationPolicy) -> ZoneInfo:
+    """The time zone of the business hours a policy pages in: its first target's (a
+    schedule's, a person's, a team lead's), else UTC."""
+    target = policy.steps[0].targets[0] if policy.steps and policy.steps[0].targets else None
+    name = "UTC"
+    if target is not None and target.schedule is not None:
+        name = target.schedule.timezone
+    elif target is not None and target.person is not None:
+        name = target.person.timezone
+    elif target is not None and target.team is not None and target.team.lead is not None:
+        name = target.team.lead.timezone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def _answered(session: Session, incident_id: int, policy_id: int) -> bool:
@@ -197,8 +254,10 @@ def do_start_escalation(
     now: datetime,
     context: PagingContext,
     actor: Actor | None = None,
+    first_at: datetime | None = None,
 ) -> int:
-    """Snapshot ``policy`` onto a new escalation and run its first step now."""
+    """Snapshot ``policy`` onto a new escalation and run its first step now, or leave it
+    for the worker to run at ``first_at`` when that is later."""
     if not policy.steps:  # the API refuses these; a policy is never left without steps
         raise Conflict(f"escalation policy {policy.name!r} has no steps")
     escalation = Escalation(
@@ -215,6 +274,12 @@ def do_start_escalation(
     )
     session.add(escalation)
     session.flush()
+    if first_at is not None and first_at > now:
+        escalation.next_at = first_at
+        at = first_at.strftime("%Y-%m-%d %H:%M UTC")
+        text = f"{policy.name} pages when business hours begin, at {at} ({reason})"
+        record(session=session, incident=incident, kind="paging", actor=actor, now=now, text=text)
+        return 0
     return do_run_step(
         session=session, escalation=escalation, incident=incident, now=now, context=context,
         actor=actor,

@@ -229,6 +229,8 @@ def test_paging_by_hand_needs_a_responder_and_an_active_incident(
         )
     )
     assert set(pages(client, org.admin, ref)) == {"Ann"}
+    # The SEV3's escalation waiting for business hours started now, not a second one.
+    assert escalation_states(app) == [("active", 1, 0)]
     ok(
         client.patch(
             f"/api/v1/incidents/{ref}", json={"status": "resolved"}, headers=org.admin.headers

@@ -49,12 +49,38 @@ def test_a_security_incident_follows_the_security_route(client: TestClient, org:
     assert "security incident" in paged["Sam"]["reason"]
 
 
-def test_sev3_pages_nobody_until_its_severity_rises(
+def test_a_sev3_at_night_pages_when_business_hours_begin(
+    client: TestClient, app: FastAPI, clock: Clock, org: Org
+) -> None:
+    ref = declare(client, org.admin, severity="SEV3")  # Monday 22:00 UTC
+    assert pages(client, org.admin, ref) == {}
+    assert escalation_states(app) == [("active", 0, 0)]
+    note = "Payments pages when business hours begin, at 2026-11-24 09:00 UTC"
+    assert any(t.startswith(note) for t in texts(client, org.admin, ref))
+    assert run_due(app, clock, hours=10, minutes=59) == 0
+    assert run_due(app, clock, minutes=1) == 1
+    assert set(pages(client, org.admin, ref)) == {"Ann"}
+    assert escalation_states(app) == [("active", 1, 0)]
+
+
+def test_a_sev4_pages_nobody_and_a_rise_to_sev3_waits_for_business_hours(
+    client: TestClient, app: FastAPI, clock: Clock, org: Org
+) -> None:
+    ref = declare(client, org.admin, severity="SEV4")
+    assert escalation_states(app) == []
+    ok(
+        client.patch(
+            f"/api/v1/incidents/{ref}", json={"severity": "SEV3"}, headers=org.admin.headers
+        )
+    )
+    assert escalation_states(app) == [("active", 0, 0)]
+    assert pages(client, org.admin, ref) == {}
+
+
+def test_a_waiting_sev3_pages_at_once_when_its_severity_rises(
     client: TestClient, app: FastAPI, clock: Clock, org: Org
 ) -> None:
     ref = declare(client, org.admin, severity="SEV3")
-    assert pages(client, org.admin, ref) == {}
-    assert escalation_states(app) == []
     clock.advance(minutes=10)
     ok(
         client.patch(
@@ -63,8 +89,10 @@ def test_sev3_pages_nobody_until_its_severity_rises(
     )
     paged = pages(client, org.admin, ref)
     assert set(paged) == {"Ann", "Ivan", "Olga"}
-    assert "severity rose SEV3 → SEV1" in paged["Ann"]["reason"]
+    assert "SEV3 declared" in paged["Ann"]["reason"]  # the waiting escalation, started now
     assert escalation_states(app) == [("active", 1, 0)]
+    assert run_due(app, clock, minutes=5) == 1
+    assert "Bob" in pages(client, org.admin, ref)
 
 
 def test_a_rise_from_sev2_to_sev1_adds_the_extras_without_restarting_the_policy(

@@ -3,7 +3,8 @@ notification rules, bundling and routing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +20,8 @@ from warroom.oncall.escalation_rules import (
     StepSpec,
     TargetKind,
     TargetSpec,
+    Urgency,
+    business_start,
     is_exhausted,
     next_position,
     notify_again,
@@ -26,9 +29,11 @@ from warroom.oncall.escalation_rules import (
     planned_deliveries,
     policy_of_snapshot,
     rise_pages,
+    rise_urgency,
     route,
     snapshot_of,
     step_label,
+    urgency,
     wait_after,
 )
 
@@ -103,6 +108,39 @@ def test_a_second_trigger_notifies_again_only_after_a_quiet_spell() -> None:
 )
 def test_only_major_incidents_page_by_themselves(severity: Severity, pages: bool) -> None:
     assert pages_automatically(severity) is pages
+
+
+def test_sev3_pages_in_business_hours_and_sev4_never() -> None:
+    assert [urgency(s) for s in Severity] == [
+        Urgency.now,
+        Urgency.now,
+        Urgency.business_hours,
+        Urgency.never,
+    ]
+    assert rise_urgency(Severity.SEV4, Severity.SEV3) is Urgency.business_hours
+    assert rise_urgency(Severity.SEV3, Severity.SEV1) is Urgency.now
+    assert rise_urgency(Severity.SEV2, Severity.SEV3) is Urgency.never
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("now", "zone", "starts"),
+    [
+        ("2026-11-25T10:00:00+00:00", UTC, "2026-11-25T10:00:00+00:00"),  # Wednesday, open
+        ("2026-11-23T22:00:00+00:00", UTC, "2026-11-24T09:00:00+00:00"),  # Monday night
+        ("2026-11-23T07:00:00+00:00", UTC, "2026-11-23T09:00:00+00:00"),  # Monday early
+        ("2026-11-27T17:00:00+00:00", PARIS, "2026-11-30T08:00:00+00:00"),  # Friday 18:00 Paris
+        ("2026-11-28T10:00:00+00:00", UTC, "2026-11-30T09:00:00+00:00"),  # Saturday
+        ("2026-03-27T20:00:00+00:00", PARIS, "2026-03-30T07:00:00+00:00"),  # over the DST change
+    ],
+)
+def test_business_hours_begin_on_the_next_weekday_at_nine_local(
+    now: str, zone: tzinfo, starts: str
+) -> None:
+    at = business_start(datetime.fromisoformat(now), zone)
+    assert at == datetime.fromisoformat(starts)
 
 
 def test_a_rise_into_major_pages_and_a_fall_does_not() -> None:
