@@ -6,7 +6,8 @@ a page, or page for an incident that was rolled back). Why not a flush listener:
 to flush (an acknowledge link carries the page's id), which a flush listener cannot. So
 ``install_paging`` registers a reaction through ``warroom.events.react``: incidents emit their
 timeline events as always, and paging runs at once in the same session, importing incidents
-while incidents never import on-call. An error in paging rolls the whole transaction back.
+while incidents never import on-call. Paging runs in a savepoint: it is kept whole or not at
+all, and an error in it is noted on the timeline instead of failing the incident's change.
 """
 
 from __future__ import annotations
