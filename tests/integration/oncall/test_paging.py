@@ -254,3 +254,19 @@ def test_releasing_a_participant_closes_their_page(
     paged = pages(client, org.admin, ref)
     assert paged["Olga"]["status"] == "closed"
     assert paged["Ann"]["status"] == "open"
+
+
+def test_someone_elses_page_needs_a_responder_to_acknowledge(
+    client: TestClient, app: FastAPI, clock: Clock, org: Org, viewer: User
+) -> None:
+    ref = declare(client, org.admin)
+    page_id = pages(client, org.admin, ref)["Ann"]["id"]
+    path = f"/api/v1/pages/{page_id}/acknowledge"
+    assert client.post(path, headers=viewer.headers).status_code == 403
+    assert client.get("/api/v1/pages", headers=viewer.headers).json() == []  # mine: none
+    assert ok(client.get(f"/api/v1/pages/{page_id}", headers=viewer.headers))["status"] == "open"
+    acked = ok(client.post(path, headers=org.bob.headers))
+    assert acked["status"] == "acknowledged"
+    assert any("Bob acknowledged Ann's page (via api)" in t for t in texts(client, org.admin, ref))
+    assert ok(client.post(path, headers=org.ann.headers))["status"] == "acknowledged"  # again
+    assert client.post("/api/v1/pages/9999/acknowledge", headers=org.ann.headers).status_code == 404
