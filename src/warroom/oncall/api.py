@@ -9,6 +9,7 @@ def routers() -> list[APIRouter]:
     from warroom.oncall import (
         ack_pages,
         contacts_api,
+        feed_api,
         pages_api,
         policy_api,
         schedule_api,
@@ -24,4 +25,5 @@ def routers() -> list[APIRouter]:
         pages_api.router,
         *contacts_api.routers(),
         ack_pages.router,
+        feed_api.router,
     ]

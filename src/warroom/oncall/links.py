@@ -3,7 +3,7 @@ and no login, so it must be unguessable, bound to one page, and expire."""
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from warroom.errors import NotFound
 
@@ -33,3 +33,26 @@ def page_of_token(secret: str, token: str, max_age: int = MAX_AGE_SECONDS) -> in
     if not isinstance(page_id, int):
         raise NotFound("this acknowledge link is not valid (or has expired)")
     return page_id
+
+
+FEED_SALT = "warroom.calendar-feed"
+
+
+def feed_token(secret: str, kind: str, ident: int) -> str:
+    """A calendar subscription's secret: calendar apps cannot send a bearer token, so the
+    feed's address itself is the credential (as with other tools' private iCal links). It does
+    not expire, and is the same every time it is asked for (untimed: a calendar app keeps
+    the address it was given); changing the server's secret key revokes every feed at once."""
+    return str(URLSafeSerializer(secret, salt=FEED_SALT).dumps([kind, ident]))
+
+
+def feed_of_token(secret: str, token: str) -> tuple[str, int]:
+    """``("schedule", id)`` or ``("person", id)``; ``NotFound`` for anything not made here."""
+    try:
+        value = URLSafeSerializer(secret, salt=FEED_SALT).loads(token)
+    except BadSignature:
+        raise NotFound("no such calendar feed") from None
+    match value:
+        case [("schedule" | "person") as kind, int(ident)]:
+            return kind, ident
+    raise NotFound("no such calendar feed")

@@ -18,6 +18,7 @@ from warroom.access.pages import PageManager, PageViewer
 from warroom.access.service import Actor, list_people
 from warroom.errors import Conflict, WarroomError
 from warroom.oncall import schedules as svc
+from warroom.oncall.feed_api import feed_url
 from warroom.oncall.models import Schedule
 from warroom.oncall.oncall import access_schedule, layer_of
 from warroom.oncall.schedule_queries import list_shifts, on_call_out
@@ -189,6 +190,7 @@ def _schedule_page(
         "days": SHOWN_DAYS,
         "tab": "schedules",
         "page_url": f"/schedules/{schedule.id}",
+        "feed": feed_url(request, "schedule", schedule.id),
     }
     return oncall_page(request, "schedule.html", actor, context | (extra or {}), status)
 
