@@ -6,69 +6,34 @@ acknowledge and resolve alerts, on the local database or over HTTP (``--url``/``
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from pydantic import BaseModel
 from rich.console import RenderableType
 from rich.table import Table
 
-from warroom.access.service import check_timezone
 from warroom.alerts.schemas import AlertDetail, AlertOut, IntegrationCreate, IntegrationOut
 from warroom.cli.alerts_backend import AlertQuery, AlertsBackend, LocalAlerts, RemoteAlerts
 from warroom.cli.options import AsOpt, JsonOpt, TokenOpt, TzOpt, UrlOpt
 from warroom.cli.problems import invalid
 from warroom.cli.render import when
-from warroom.cli.run import dump, emit, parse_time, reporting
-from warroom.errors import InvalidInput
+from warroom.cli.run import DomainRun, Target, dump, parse_time, running_with
 from warroom.incidents.schemas import Page
-from warroom.settings import load_settings
 
 integrations_app = typer.Typer(no_args_is_help=True, help="Sources of alerts and their keys.")
 alerts_app = typer.Typer(no_args_is_help=True, help="List, acknowledge and resolve alerts.")
 IdArg = Annotated[int, typer.Argument(help="The alert's id, as `warroom alert list` shows.")]
 
 
-@dataclass
-class AlertsRun:
-    backend: AlertsBackend
-    as_json: bool
-    tz: str | None
-
-    def zone(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(check_timezone(self.tz or self.backend.timezone()))
-        except InvalidInput as exc:
-            raise invalid("tz", exc.errors[0].detail) from exc
-
-    def emit(
-        self, value: BaseModel | Sequence[BaseModel], human: Callable[[], RenderableType]
-    ) -> None:
-        emit(value, human, self.as_json)
+AlertsRun = DomainRun[AlertsBackend]
 
 
-@contextmanager
 def running(
     url: str | None, token: str | None, as_email: str | None, as_json: bool, tz: str | None = None
-) -> Iterator[AlertsRun]:
-    with reporting(as_json):
-        if url and not token:
-            raise typer.BadParameter(
-                "--url needs a token too (or WARROOM_TOKEN)", param_hint="'--token'"
-            )
-        backend: AlertsBackend = (
-            RemoteAlerts(url, token or "")
-            if url
-            else LocalAlerts.on(load_settings().database_url, as_email)
-        )
-        try:
-            yield AlertsRun(backend, as_json, tz)
-        finally:
-            backend.close()
+) -> AbstractContextManager[AlertsRun]:
+    return running_with(RemoteAlerts, LocalAlerts.on, Target(url, token, as_email, tz), as_json)
 
 
 def _opt(text: str) -> typer.models.OptionInfo:

@@ -7,18 +7,12 @@ answers them with 204 and no body."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
-from pydantic import BaseModel
-from rich.console import RenderableType
 
-from warroom.access.service import check_timezone
 from warroom.alerts.correlation_schemas import CorrelationRuleIn, MaintenanceWindowIn
 from warroom.cli import correlation_render as render
 from warroom.cli.correlation_backend import (
@@ -29,10 +23,8 @@ from warroom.cli.correlation_backend import (
 )
 from warroom.cli.options import AsOpt, JsonOpt, TokenOpt, TzOpt, UrlOpt
 from warroom.cli.problems import invalid
-from warroom.cli.run import emit, parse_time, reporting
+from warroom.cli.run import DomainRun, Target, parse_time, running_with
 from warroom.db import utcnow
-from warroom.errors import InvalidInput
-from warroom.settings import load_settings
 
 rules_app = typer.Typer(no_args_is_help=True, help="Correlation rules: how alerts are grouped.")
 groups_app = typer.Typer(no_args_is_help=True, help="Alert groups formed by correlation.")
@@ -46,46 +38,15 @@ WindowArg = Annotated[
 ]
 
 
-@dataclass
-class CorrelationRun:
-    backend: CorrelationBackend
-    as_json: bool
-    tz: str | None
-    _zone: ZoneInfo | None = field(default=None, init=False)
-
-    def zone(self) -> ZoneInfo:
-        """The viewer's time zone: ``--tz``, else the acting person's own."""
-        if self._zone is None:
-            try:
-                self._zone = ZoneInfo(check_timezone(self.tz or self.backend.timezone()))
-            except InvalidInput as exc:
-                raise invalid("tz", exc.errors[0].detail) from exc
-        return self._zone
-
-    def emit(
-        self, value: BaseModel | Sequence[BaseModel], human: Callable[[], RenderableType]
-    ) -> None:
-        emit(value, human, self.as_json)
+CorrelationRun = DomainRun[CorrelationBackend]
 
 
-@contextmanager
 def running(
     url: str | None, token: str | None, as_email: str | None, as_json: bool, tz: str | None = None
-) -> Iterator[CorrelationRun]:
-    with reporting(as_json):
-        if url and not token:
-            raise typer.BadParameter(
-                "--url needs a token too (or WARROOM_TOKEN)", param_hint="'--token'"
-            )
-        backend: CorrelationBackend = (
-            RemoteCorrelation(url, token or "")
-            if url
-            else LocalCorrelation.on(load_settings().database_url, as_email)
-        )
-        try:
-            yield CorrelationRun(backend, as_json, tz)
-        finally:
-            backend.close()
+) -> AbstractContextManager[CorrelationRun]:
+    return running_with(
+        RemoteCorrelation, LocalCorrelation.on, Target(url, token, as_email, tz), as_json
+    )
 
 
 @rules_app.command("list")

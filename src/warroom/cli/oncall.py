@@ -7,29 +7,21 @@ answers them with 204 and no body. ``export`` prints the iCalendar file the API 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 import yaml
-from pydantic import BaseModel
-from rich.console import RenderableType
 
-from warroom.access.service import check_timezone
 from warroom.cli import oncall_render as render
 from warroom.cli.oncall_backend import LocalOncall, OncallBackend, RemoteOncall
 from warroom.cli.options import AsOpt, JsonOpt, TokenOpt, TzOpt, UrlOpt
 from warroom.cli.problems import invalid
-from warroom.cli.run import emit, parse_time, reporting
+from warroom.cli.run import DomainRun, Target, parse_time, running_with
 from warroom.db import utcnow
-from warroom.errors import InvalidInput
 from warroom.oncall.schedule_schemas import OverrideIn, ScheduleIn
-from warroom.settings import load_settings
 
 oncall_app = typer.Typer(no_args_is_help=True, help="Who is on call.")
 schedules_app = typer.Typer(
@@ -60,46 +52,13 @@ HoursOpt = Annotated[float | None, _opt("Shift length of a custom rotation, in h
 OutputOpt = Annotated[Path | None, _opt("Write the file here, not to stdout", "--output", "-o")]
 
 
-@dataclass
-class OncallRun:
-    backend: OncallBackend
-    as_json: bool
-    tz: str | None
-    _zone: ZoneInfo | None = field(default=None, init=False)
-
-    def zone(self) -> ZoneInfo:
-        """The viewer's time zone: ``--tz``, else the acting person's own."""
-        if self._zone is None:
-            try:
-                self._zone = ZoneInfo(check_timezone(self.tz or self.backend.timezone()))
-            except InvalidInput as exc:
-                raise invalid("tz", exc.errors[0].detail) from exc
-        return self._zone
-
-    def emit(
-        self, value: BaseModel | Sequence[BaseModel], human: Callable[[], RenderableType]
-    ) -> None:
-        emit(value, human, self.as_json)
+OncallRun = DomainRun[OncallBackend]
 
 
-@contextmanager
 def running(
     url: str | None, token: str | None, as_email: str | None, as_json: bool, tz: str | None = None
-) -> Iterator[OncallRun]:
-    with reporting(as_json):
-        if url and not token:
-            raise typer.BadParameter(
-                "--url needs a token too (or WARROOM_TOKEN)", param_hint="'--token'"
-            )
-        backend: OncallBackend = (
-            RemoteOncall(url, token or "")
-            if url
-            else LocalOncall.on(load_settings().database_url, as_email)
-        )
-        try:
-            yield OncallRun(backend, as_json, tz)
-        finally:
-            backend.close()
+) -> AbstractContextManager[OncallRun]:
+    return running_with(RemoteOncall, LocalOncall.on, Target(url, token, as_email, tz), as_json)
 
 
 @oncall_app.command("now")

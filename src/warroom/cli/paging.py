@@ -5,9 +5,7 @@ on the local database or over HTTP (``--url``/``--token``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -17,52 +15,25 @@ import yaml
 from rich.console import Group, RenderableType
 from rich.table import Table
 
-from warroom.access.service import check_timezone
 from warroom.cli.options import AsOpt, JsonOpt, RefArg, TokenOpt, TzOpt, UrlOpt
 from warroom.cli.paging_backend import LocalPaging, PageQuery, PagingBackend, RemotePaging
 from warroom.cli.problems import invalid
 from warroom.cli.render import when
-from warroom.cli.run import emit, reporting
-from warroom.errors import InvalidInput
+from warroom.cli.run import DomainRun, Target, emit, running_with
 from warroom.oncall.page_schemas import PageOut, PageRequest, PagingResult
 from warroom.oncall.policy_schemas import PolicyIn, PolicyOut
-from warroom.settings import load_settings
 
 pages_app = typer.Typer(no_args_is_help=True, help="Your pages: list and acknowledge them.")
 policies_app = typer.Typer(no_args_is_help=True, help="Escalation policies.")
 
 
-@dataclass
-class PagingRun:
-    backend: PagingBackend
-    as_json: bool
-    tz: str | None
-
-    def zone(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(check_timezone(self.tz or self.backend.timezone()))
-        except InvalidInput as exc:
-            raise invalid("tz", exc.errors[0].detail) from exc
+PagingRun = DomainRun[PagingBackend]
 
 
-@contextmanager
 def running(
     url: str | None, token: str | None, as_email: str | None, as_json: bool, tz: str | None = None
-) -> Iterator[PagingRun]:
-    with reporting(as_json):
-        if url and not token:
-            raise typer.BadParameter(
-                "--url needs a token too (or WARROOM_TOKEN)", param_hint="'--token'"
-            )
-        backend: PagingBackend = (
-            RemotePaging(url, token or "")
-            if url
-            else LocalPaging.on(load_settings().database_url, as_email)
-        )
-        try:
-            yield PagingRun(backend, as_json, tz)
-        finally:
-            backend.close()
+) -> AbstractContextManager[PagingRun]:
+    return running_with(RemotePaging, LocalPaging.on, Target(url, token, as_email, tz), as_json)
 
 
 def _opt(text: str) -> Any:

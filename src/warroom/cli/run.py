@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -146,3 +146,60 @@ def parse_time(text: str | None, field_name: str, zone: Callable[[], ZoneInfo]) 
             field_name, f"{text!r} is not an ISO 8601 time like 2026-11-23T03:10 or …T03:10Z"
         ) from exc
     return value if value.tzinfo is not None else value.replace(tzinfo=zone())
+
+
+class DomainBackend(Protocol):
+    def timezone(self) -> str: ...
+    def close(self) -> None: ...
+
+
+B = TypeVar("B", bound=DomainBackend)
+
+
+@dataclass
+class DomainRun(Generic[B]):
+    """What a domain's commands (alerts, correlation, on call, paging) run with."""
+
+    backend: B
+    as_json: bool
+    tz: str | None
+    _zone: ZoneInfo | None = field(default=None, init=False)
+
+    def zone(self) -> ZoneInfo:
+        """The viewer's time zone: ``--tz``, else the acting person's own."""
+        if self._zone is None:
+            try:
+                self._zone = ZoneInfo(check_timezone(self.tz or self.backend.timezone()))
+            except InvalidInput as exc:
+                raise invalid("tz", exc.errors[0].detail) from exc
+        return self._zone
+
+    def emit(
+        self, value: BaseModel | Sequence[BaseModel], human: Callable[[], RenderableType]
+    ) -> None:
+        emit(value, human, self.as_json)
+
+
+@contextmanager
+def running_with(
+    remote: Callable[[str, str], B],
+    local: Callable[[str, str | None], B],
+    target: Target,
+    as_json: bool,
+) -> Iterator[DomainRun[B]]:
+    """A domain's backend over HTTP (``--url``) or on the local database, closed afterwards,
+    with problems reported."""
+    with reporting(as_json):
+        if target.url and not target.token:
+            raise typer.BadParameter(
+                "--url needs a token too (or WARROOM_TOKEN)", param_hint="'--token'"
+            )
+        backend = (
+            remote(target.url, target.token or "")
+            if target.url
+            else local(load_settings().database_url, target.as_email)
+        )
+        try:
+            yield DomainRun(backend, as_json, target.tz)
+        finally:
+            backend.close()
