@@ -25,6 +25,7 @@ MODEL_MODULES = (
     "warroom.incidents.models",
     "warroom.alerts.models",
     "warroom.oncall.models",
+    "warroom.changes.models",
 )
 
 NAMING = {

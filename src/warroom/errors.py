@@ -5,7 +5,8 @@
     ├── PermissionDenied      403   authenticated, but the role is too low
     ├── NotFound              404   the named thing does not exist (or is not visible)
     ├── Conflict              409   the request is valid but clashes with current state
-    │   └── VersionConflict   409   stale ``version``: someone else edited first
+    │   ├── VersionConflict   409   stale ``version``: someone else edited first
+    │   └── Blocked           409   a gate refuses (a change with unresolved conflicts)
     └── InvalidInput          422   a field is wrong; names the field(s)
         └── IllegalTransition 422   a status change the state machine forbids
 
@@ -62,6 +63,17 @@ class Conflict(WarroomError):
 
 class VersionConflict(Conflict):
     title = "Edit conflict"
+
+
+class Blocked(Conflict):
+    """Refused until someone decides otherwise; ``extra`` (members of the problem document)
+    says what blocks, e.g. ``{"conflicts": [...]}``."""
+
+    title = "Blocked"
+
+    def __init__(self, detail: str, *, extra: dict[str, Any]) -> None:
+        super().__init__(detail)
+        self.extra = extra
 
 
 class InvalidInput(WarroomError):

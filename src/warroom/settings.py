@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # drive it by hand. A page goes out within one interval (at once for this process's writes).
     worker: bool = True
     worker_interval_seconds: float = Field(default=2.0, gt=0)
+    # The go/no-go check runs this many minutes before each change's planned start.
+    change_check_minutes: int = Field(default=30, ge=1, le=1440)
     # How long a worker holds the deliveries it claimed: a worker that dies mid-send delays them
     # by at most this much. Keep it well above the send timeouts.
     worker_lease_seconds: float = Field(default=60.0, gt=0)

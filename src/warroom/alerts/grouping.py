@@ -75,7 +75,7 @@ def add_to_groups(
         escalate(session=session, rule=bucket.rule, state=state, values=bucket.values, now=now)
     _save(session, states)
     for state in states:
-        data = {"incident": state.incident_id}
+        data = {"incident": state.incident_id, "grown": new_hosts[state.id], "at": now}
         emit(session, DomainEvent("alert_group.updated", str(state.id), data))
     return [state.id for state in states]
 

@@ -14,20 +14,22 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any, Protocol
 
+from sqlalchemy import and_, or_, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from warroom.alerts.correlation_rules import RuleSpec
 from warroom.alerts.matching import HostMatch, match_hosts
 from warroom.alerts.models import CorrelationRule, MaintenanceWindow
 from warroom.catalog.models import Asset, AssetService, Service
+from warroom.recurrence import occurrences
 
 TTL_SECONDS = 5.0
+HORIZON = timedelta(days=1)  # how far ahead a repeating window's occurrences are read
 MAX_HOSTS = 100_000  # names remembered (found or not) before the host cache starts over
 WATCHED = (Asset, AssetService, Service, CorrelationRule, MaintenanceWindow)
 _DIRTY = "warroom.lookups_dirty"
@@ -64,9 +66,25 @@ def enabled_rules(*, session: Session) -> list[RuleSpec]:
 
 
 def windows_from(session: Session, now: datetime) -> list[Window]:
-    """Windows that have not ended at ``now`` (open or upcoming)."""
-    query = select(MaintenanceWindow).where(MaintenanceWindow.ends_at > now)
-    return [window_of(row) for row in session.scalars(query)]
+    """Maintenance windows (each occurrence of a repeating one, for the next day) that have
+    not ended at ``now``; freezes say nothing about alerts."""
+    query = select(MaintenanceWindow).where(
+        MaintenanceWindow.kind == "maintenance",
+        or_(
+            MaintenanceWindow.ends_at > now,
+            and_(
+                MaintenanceWindow.rrule.is_not(None),
+                or_(MaintenanceWindow.repeat_until.is_(None), MaintenanceWindow.repeat_until > now),
+            ),
+        ),
+    )
+    found = []
+    for row in session.scalars(query):
+        spans = occurrences(row.starts_at, row.ends_at, row.rrule, since=now, until=now + HORIZON)
+        found += [
+            Window(a, b, tuple(row.assets or ()), tuple(row.services or ())) for a, b in spans
+        ]
+    return found
 
 
 class Direct:

@@ -107,7 +107,8 @@ def list_windows(
     *, session: Session, now: datetime, include_past: bool = False
 ) -> list[MaintenanceWindow]:
     """Open and upcoming windows, soonest first (and finished ones with ``include_past``)."""
-    query = select(MaintenanceWindow).order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id)
+    query = select(MaintenanceWindow).where(MaintenanceWindow.kind == "maintenance")
+    query = query.order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id)
     if not include_past:
         query = query.where(MaintenanceWindow.ends_at > now)
     return list(session.scalars(query))
@@ -115,7 +116,7 @@ def list_windows(
 
 def access_window(*, session: Session, window_id: int) -> MaintenanceWindow:
     window = session.get(MaintenanceWindow, window_id)
-    if window is None:
+    if window is None or window.kind != "maintenance":
         raise NotFound(f"no maintenance window {window_id}")
     return window
 

@@ -169,7 +169,10 @@ class AlertGroupAlert(Base):
 
 
 class MaintenanceWindow(Base):
-    """Alerts on these assets or services during the window are expected, not escalated."""
+    """A window on the change calendar. ``maintenance``: when changes should happen, and alerts
+    on these assets or services during it are expected, not escalated. ``freeze``: no changes
+    (no assets and no services means everything). ``rrule`` (RFC 5545) repeats the first
+    occurrence, ``starts_at`` to ``ends_at``; ``repeat_until`` is when the last one ends."""
 
     __tablename__ = "maintenance_windows"
 
@@ -180,6 +183,13 @@ class MaintenanceWindow(Base):
     assets: Mapped[list[str]] = mapped_column(JSON, default=list)
     services: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(
+        String(20), default="maintenance", server_default="maintenance"
+    )
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    # For a repeating window, the end of its last occurrence (None: it repeats forever).
+    repeat_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ChangeEvent(Base):

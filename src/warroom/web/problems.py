@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from warroom.errors import Conflict, FieldError, WarroomError
+from warroom.errors import Blocked, Conflict, FieldError, WarroomError
 
 PROBLEM_TYPE = "application/problem+json"
 log = logging.getLogger("warroom.errors")
@@ -55,6 +55,8 @@ def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[Fiel
 async def _on_warroom(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, WarroomError)
     extra = {"current": exc.current} if isinstance(exc, Conflict) and exc.current else None
+    if isinstance(exc, Blocked):
+        extra = exc.extra
     return problem(
         exc.status,
         exc.title,

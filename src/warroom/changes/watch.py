@@ -1,0 +1,91 @@
+"""Conflicts are evaluated again, inside the transaction that caused it, whenever a change is
+saved, an incident opens or changes severity, scope or status, or an alert group gains a host.
+
+Why a reaction (``warroom.events.react``) and not an after-commit listener: the conflicts kept
+on a change, and the notices about new ones, must commit with their cause (a notice about an
+incident that rolled back would be false; one lost in a crash would be the failure this product
+exists to prevent). It runs in a savepoint: a failure is logged and never blocks declaring an
+incident or ingesting alerts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from warroom.changes.conflicts import do_brief_commander, do_refresh
+from warroom.changes.models import Change
+from warroom.changes.rules import ENDED
+from warroom.changes.service import access_change
+from warroom.events import DomainEvent, react, reacts
+from warroom.incidents.models import Incident
+from warroom.incidents.rules import parse_ref
+from warroom.settings import Settings
+
+log = logging.getLogger("warroom.changes")
+REACTION = "changes.conflicts"
+CHANGE_KINDS = frozenset({"created", "edited", "state_changed"})
+INCIDENT_KINDS = frozenset({"declared", "severity_changed", "services_changed", "status_changed"})
+# A change whose window ended this long ago without being closed is still checked.
+GRACE = timedelta(days=1)
+
+
+def install_change_watch(factory: sessionmaker[Session], *, base_url: str) -> None:
+    react(factory, REACTION, lambda session, event: on_event(session, event, base_url))
+
+
+def ensure_change_watch(factory: sessionmaker[Session], settings: Settings) -> None:
+    if not reacts(factory, REACTION):
+        install_change_watch(factory, base_url=settings.base_url)
+
+
+def on_event(session: Session, event: DomainEvent, base_url: str) -> None:
+    if event.data.get("kind") == "role_assigned" and event.data.get("role") == "commander":
+        _brief(session, event, base_url)
+        return
+    changes = _affected(session, event)
+    if not changes:
+        return
+    now: datetime = event.data.get("at") or changes[0].updated_at
+    try:
+        with session.begin_nested():
+            do_refresh(session=session, changes=changes, now=now, base_url=base_url)
+    except Exception:
+        log.exception(
+            "conflict check failed", extra={"event": event.name, "subject": event.subject}
+        )
+
+
+def _brief(session: Session, event: DomainEvent, base_url: str) -> None:
+    number = parse_ref(event.subject)
+    incident = session.get(Incident, number) if number is not None else None
+    if incident is None:
+        return
+    try:
+        with session.begin_nested():
+            do_brief_commander(
+                session=session, incident=incident, now=event.data["at"], base_url=base_url
+            )
+    except Exception:
+        log.exception("briefing the commander failed", extra={"subject": event.subject})
+
+
+def _affected(session: Session, event: DomainEvent) -> list[Change]:
+    kind = event.data.get("kind")
+    if event.name.startswith("change.") and kind in CHANGE_KINDS:
+        return [access_change(session=session, ref=event.subject)]
+    if event.name.startswith("incident.") and kind in INCIDENT_KINDS:
+        return live_changes(session, event.data.get("at"))
+    if event.name == "alert_group.updated" and event.data.get("grown"):
+        return live_changes(session, event.data.get("at"))
+    return []
+
+
+def live_changes(session: Session, now: datetime | None) -> list[Change]:
+    """Changes not ended whose window has not long passed: those a conflict can still stop."""
+    query = select(Change).where(Change.state.not_in([s.value for s in ENDED]))
+    if now is not None:
+        query = query.where(Change.planned_end > now - GRACE)
+    return list(session.scalars(query.order_by(Change.planned_start)))
