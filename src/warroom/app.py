@@ -34,6 +34,7 @@ def _routers() -> list[object]:
     from warroom.alerts import correlation_api, pagerduty_api
     from warroom.catalog import api as catalog_api
     from warroom.catalog import assets_api, parties_api, plan_api, readiness_api
+    from warroom.changes import api as changes_api
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.oncall import api as oncall_api
@@ -53,6 +54,7 @@ def _routers() -> list[object]:
         incidents_api.router,
         templates_api.router,
         correlation_api.router,
+        *changes_api.routers(),
         *oncall_api.routers(),
         live.router,
     ]
@@ -74,9 +76,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         finally:
             app.state.intake.close()
         return
+    from warroom.changes.watch import worker_jobs
     from warroom.oncall.worker import Worker
 
-    worker = Worker.build(app.state.sessions, app.state.clock, settings, app.state.secret_key)
+    worker = Worker.build(
+        app.state.sessions,
+        app.state.clock,
+        settings,
+        app.state.secret_key,
+        worker_jobs(settings),
+    )
     # Woken by this process's commits, so a page declared here goes out at once.
     task = asyncio.create_task(worker.run(asyncio.Event(), wake=app.state.dispatcher))
     try:
@@ -106,6 +115,9 @@ def create_app(
     from warroom.oncall.paging_hooks import install_paging
 
     install_paging(sessions, base_url=settings.base_url, secret=secret)
+    from warroom.changes.watch import install_change_watch
+
+    install_change_watch(sessions, base_url=settings.base_url)
 
     app = FastAPI(
         title="warroom",

@@ -142,3 +142,9 @@ def release(
     change = service.access_change(session=session, ref=ref)
     lifecycle.do_release(session=session, change=change, actor=actor, reason=body.reason, now=at)
     return present.change_detail(session, change, at, base_url(request))
+
+
+def routers() -> list[APIRouter]:
+    from warroom.changes import feed_api, incident_api, windows_api
+
+    return [router, windows_api.router, incident_api.router, feed_api.router]

@@ -49,7 +49,7 @@ class Catalog:
 
 
 def load_catalog(session: Session) -> Catalog:
-    names = dict(session.execute(select(Service.id, Service.name)).tuples())
+    names = dict(session.execute(select(Service.id, Service.name)).tuples().all())
     depends_on: dict[str, set[str]] = {}
     for a, b in session.execute(
         select(ServiceDependency.service_id, ServiceDependency.depends_on_id)
@@ -111,8 +111,8 @@ def troubles(session: Session, catalog: Catalog) -> list[Trouble]:
     ):
         if row[1] is not None:
             by_incident.setdefault(row[1], set()).update(members.get(row[0], set()))
-    found = [_incident(i, by_incident.get(i.id, set()), catalog) for i in incidents]
-    names = dict(session.execute(select(Service.id, Service.name)).tuples())
+    found = [incident_trouble(i, by_incident.get(i.id, set()), catalog) for i in incidents]
+    names = dict(session.execute(select(Service.id, Service.name)).tuples().all())
     for group in groups:
         if group.incident_id not in active:
             found.append(_group(group, members.get(group.id, set()), names, catalog))
@@ -131,7 +131,7 @@ def _members(session: Session, group_ids: Sequence[int]) -> dict[int, set[str]]:
     return found
 
 
-def _incident(incident: Incident, hosts: set[str], catalog: Catalog) -> Trouble:
+def incident_trouble(incident: Incident, hosts: set[str], catalog: Catalog) -> Trouble:
     services = {s.name for s in incident.services}
     for host in hosts:
         services |= catalog.services_of.get(host, set())

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from warroom.access.service import Actor
 from warroom.changes.conflicts import evaluate
-from warroom.changes.facts import load_catalog, slot_of, troubles
+from warroom.changes.facts import incident_trouble, load_catalog, slot_of, troubles
 from warroom.changes.models import Change, ChangeMark
 from warroom.changes.notify import change_url, do_notify
 from warroom.changes.rules import ENDED, ChangeState, Conflict, Suspect, rank_suspects
@@ -86,9 +86,7 @@ def suspects(
         None,
     )
     if mine is None:  # a closed incident: its declared scope still names the suspects
-        from warroom.changes.facts import _incident
-
-        mine = _incident(incident, set(), catalog)
+        mine = incident_trouble(incident, set(), catalog)
     items = [
         (slot_of(c, catalog), catalog.graph(slot_of(c, catalog).services), _when(c))
         for c in changes

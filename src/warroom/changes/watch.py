@@ -10,12 +10,14 @@ incident or ingesting alerts."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.changes.conflicts import do_brief_commander, do_refresh
+from warroom.changes.gate import do_go_no_go
 from warroom.changes.models import Change
 from warroom.changes.rules import ENDED
 from warroom.changes.service import access_change
@@ -89,3 +91,17 @@ def live_changes(session: Session, now: datetime | None) -> list[Change]:
     if now is not None:
         query = query.where(Change.planned_end > now - GRACE)
     return list(session.scalars(query.order_by(Change.planned_start)))
+
+
+def worker_jobs(settings: Settings) -> list[tuple[str, Callable[[Session, datetime], int]]]:
+    """The worker's periodic change jobs: the go/no-go check before each change starts."""
+
+    def go_no_go(session: Session, now: datetime) -> int:
+        return do_go_no_go(
+            session=session,
+            now=now,
+            lead_minutes=settings.change_check_minutes,
+            base_url=settings.base_url,
+        )
+
+    return [("go/no-go checks", go_no_go)]

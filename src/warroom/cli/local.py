@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.access.models import Person
 from warroom.access.rules import Role
 from warroom.access.service import Actor, actor_for
+from warroom.changes.watch import ensure_change_watch
 from warroom.cli.backend import ListQuery
 from warroom.cli.problems import Problem, from_error, invalid, problem_body
 from warroom.db import make_engine, make_session_factory, transaction, upgrade, utcnow
@@ -79,7 +80,9 @@ class LocalBackend:
     ) -> None:
         self._sessions, self._as, self._clock, self._engine = sessions, as_email, clock, engine
         # Incidents changed from a terminal page people as they would through the server.
-        ensure_paging(sessions, load_settings())
+        settings = load_settings()
+        ensure_paging(sessions, settings)
+        ensure_change_watch(sessions, settings)
 
     @classmethod
     def open(cls, database_url: str, as_email: str | None = None) -> LocalBackend:

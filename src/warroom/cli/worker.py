@@ -61,6 +61,7 @@ def worker(
 ) -> None:
     """Run the background worker: escalations, sending pages and notices, handover reminders
     and alert checks. Run any number against one database; stop with SIGTERM or Ctrl-C."""
+    from warroom.changes.watch import ensure_change_watch, worker_jobs
     from warroom.logs import configure_logging
     from warroom.oncall.paging_hooks import ensure_paging
     from warroom.oncall.worker import Worker
@@ -75,7 +76,10 @@ def worker(
         sessions = make_session_factory(engine)
         # What the worker changes on an incident pages as it would in the server.
         ensure_paging(sessions, settings)
-        runner = Worker.build(sessions, utcnow, settings, settings.secret_key or "")
+        ensure_change_watch(sessions, settings)
+        runner = Worker.build(
+            sessions, utcnow, settings, settings.secret_key or "", worker_jobs(settings)
+        )
         if once:
             done = runner.tick()
             typer.echo(f"escalated {done.escalated}, reminded {done.reminded}, sent {done.sent}")

@@ -46,13 +46,15 @@ def feed_token(secret: str, kind: str, ident: int) -> str:
     return str(URLSafeSerializer(secret, salt=FEED_SALT).dumps([kind, ident]))
 
 
-def feed_of_token(secret: str, token: str) -> tuple[str, int]:
-    """``("schedule", id)`` or ``("person", id)``; ``NotFound`` for anything not made here."""
+def feed_of_token(
+    secret: str, token: str, kinds: tuple[str, ...] = ("schedule", "person")
+) -> tuple[str, int]:
+    """``(kind, id)`` for one of ``kinds``; ``NotFound`` for anything not made here."""
     try:
         value = URLSafeSerializer(secret, salt=FEED_SALT).loads(token)
     except BadSignature:
         raise NotFound("no such calendar feed") from None
     match value:
-        case [("schedule" | "person") as kind, int(ident)]:
+        case [str(kind), int(ident)] if kind in kinds:
             return kind, ident
     raise NotFound("no such calendar feed")

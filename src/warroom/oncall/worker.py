@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,6 +29,10 @@ from warroom.settings import Settings
 
 log = logging.getLogger("warroom.worker")
 MIN_GAP_SECONDS = 0.2  # a burst of changes wakes the worker once, not once per change
+# A periodic job from a domain above on-call (the change gate's go/no-go check): given by the
+# composition root so that on-call never imports those domains. It runs in its own
+# transaction and returns how much it did.
+Job = tuple[str, Callable[[Session, datetime], int]]
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Worker:
     settings: Settings
     secret: str
     channels: Mapping[str, Channel]
+    jobs: Sequence[Job] = ()
     _checked_at: float = field(default=float("-inf"), init=False)
 
     @classmethod
@@ -57,8 +62,9 @@ class Worker:
         clock: Callable[[], datetime],
         settings: Settings,
         secret: str,
+        jobs: Sequence[Job] = (),
     ) -> Worker:
-        return cls(sessions, clock, settings, secret, channels_from(settings, secret))
+        return cls(sessions, clock, settings, secret, channels_from(settings, secret), jobs)
 
     def tick(self) -> Tick:
         """One round of everything due now; each part fails alone."""
@@ -70,6 +76,8 @@ class Worker:
         if time.monotonic() - self._checked_at >= self.settings.worker_interval_seconds:
             self._checked_at = time.monotonic()
             self._part("alert checks", self.run_alert_checks)
+            for name, job in self.jobs:
+                self._part(name, lambda job=job: self._run_job(job))  # type: ignore[misc]
         if result:
             log.info("worker tick", extra=vars(result))
         return result
@@ -139,6 +147,10 @@ class Worker:
         if raised:
             log.warning("heartbeats missed", extra={"alerts": [a.id for a in raised]})
         return len(raised)
+
+    def _run_job(self, job: Callable[[Session, datetime], int]) -> int:
+        with transaction(self.sessions) as session:
+            return job(session, self.clock())
 
     def _any(self, query: Select[int]) -> bool:
         """A cheap look before taking locks: most ticks find nothing due."""
