@@ -280,7 +280,7 @@ def do_record_change(
     )
     session.add(row)
     session.flush()
-    emit(session, DomainEvent("change_event.recorded", integration.name, {"id": row.id}))
+    emit(session, DomainEvent("change_event.recorded", integration.name, {"id": row.id, "at": now}))
     return row
 
 

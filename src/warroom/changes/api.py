@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from warroom.access.deps import DbSession, Now, Responder, Viewer
-from warroom.changes import lifecycle, present, save, service
+from warroom.changes import deploys, lifecycle, present, save, service
 from warroom.changes.conflicts import evaluate
 from warroom.changes.lifecycle import conflict_json
 from warroom.changes.rules import ChangeState, ChangeType
@@ -18,6 +18,7 @@ from warroom.changes.schemas import (
     BlockedOut,
     ChangeCreate,
     ChangeDetail,
+    ChangeEventIn,
     ChangeOut,
     ChangeUpdate,
     ConflictOut,
@@ -65,6 +66,26 @@ def create_change(
     request: Request, body: ChangeCreate, session: DbSession, actor: Responder, at: Now
 ) -> ChangeDetail:
     change = save.do_new_change(session=session, actor=actor, data=body, now=at, source="api")
+    return present.change_detail(session, change, at, base_url(request))
+
+
+@router.post("/change-events", status_code=201, response_model=ChangeDetail)
+def record_change_event(
+    request: Request, body: ChangeEventIn, session: DbSession, actor: Responder, at: Now
+) -> ChangeDetail:
+    """A change a deploy tool made, recorded as a completed standard change (PagerDuty senders
+    can post change events to ``/v2/change/enqueue`` instead)."""
+    deploy = deploys.deploy_of_api(
+        session=session,
+        title=body.summary,
+        at=body.occurred_at or at,
+        services=body.services,
+        assets=body.assets,
+        links=list(body.links),
+        details=body.details,
+        external_id=body.external_id,
+    )
+    change = deploys.do_record_deploy(session=session, deploy=deploy, now=at)
     return present.change_detail(session, change, at, base_url(request))
 
 

@@ -208,3 +208,17 @@ class SuspectOut(BaseModel):
     mark: Mark | None = None
     note: str = ""
     marked_by: PersonRef | None = None
+
+
+class ChangeEventIn(Strict):
+    """A change a deploy tool made: recorded as a completed standard change."""
+
+    summary: Title
+    occurred_at: Aware | None = Field(default=None, description="Default: when received")
+    services: Names = Field(default_factory=list)
+    assets: Names = Field(default_factory=list)
+    links: list[dict[str, str]] = Field(default_factory=list, max_length=50)
+    details: Text = ""
+    external_id: str | None = Field(
+        default=None, max_length=255, description="The sender's id: a retry records it once"
+    )

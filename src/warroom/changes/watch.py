@@ -17,10 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.changes.conflicts import do_brief_commander, do_refresh
+from warroom.changes.deploys import do_record_change_event
 from warroom.changes.gate import do_go_no_go
 from warroom.changes.models import Change
 from warroom.changes.rules import ENDED
 from warroom.changes.service import access_change
+from warroom.db import utcnow
 from warroom.events import DomainEvent, react, reacts
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import parse_ref
@@ -44,6 +46,9 @@ def ensure_change_watch(factory: sessionmaker[Session], settings: Settings) -> N
 
 
 def on_event(session: Session, event: DomainEvent, base_url: str) -> None:
+    if event.name == "change_event.recorded":
+        _record_deploy(session, event)
+        return
     if event.data.get("kind") == "role_assigned" and event.data.get("role") == "commander":
         _brief(session, event, base_url)
         return
@@ -58,6 +63,17 @@ def on_event(session: Session, event: DomainEvent, base_url: str) -> None:
         log.exception(
             "conflict check failed", extra={"event": event.name, "subject": event.subject}
         )
+
+
+def _record_deploy(session: Session, event: DomainEvent) -> None:
+    """A deploy reported to ``/v2/change/enqueue`` becomes a completed change; a failure here
+    never loses the event, which alert intake has kept."""
+    try:
+        with session.begin_nested():
+            now = event.data.get("at") or utcnow()
+            do_record_change_event(session=session, event_id=event.data["id"], now=now)
+    except Exception:
+        log.exception("recording a change event failed", extra={"subject": event.subject})
 
 
 def _brief(session: Session, event: DomainEvent, base_url: str) -> None:
