@@ -42,9 +42,13 @@ class Catalog:
 
     def graph(self, services: Iterable[str]) -> Graph:
         roots = set(services)
+        near = {
+            n for r in roots for n in self.depends_on.get(r, set()) | self.used_by.get(r, set())
+        }
         return Graph(
             frozenset(reach(self.depends_on, roots) - roots),
             frozenset(reach(self.used_by, roots) - roots),
+            frozenset(near - roots),
         )
 
 

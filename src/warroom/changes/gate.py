@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from warroom.access.service import Actor
@@ -14,7 +14,7 @@ from warroom.changes.conflicts import evaluate
 from warroom.changes.facts import incident_trouble, load_catalog, slot_of, troubles
 from warroom.changes.models import Change, ChangeMark
 from warroom.changes.notify import change_url, do_notify
-from warroom.changes.rules import ENDED, ChangeState, Conflict, Suspect, rank_suspects
+from warroom.changes.rules import ENDED, ChangeState, Conflict, Reason, Suspect, rank_suspects
 from warroom.changes.service import format_change, log
 from warroom.errors import InvalidInput
 from warroom.incidents.models import Incident
@@ -46,10 +46,15 @@ def at_risk(
     found = evaluate(session=session, changes=changes, now=now)
     ours = []
     for change in changes:
-        hit = [c for c in found[change.id] if c.incident_id == incident.id]
+        hit = [c for c in found[change.id] if c.incident_id == incident.id and touches(c)]
         if hit:
             ours.append(AtRisk(change, hit[0]))
     return ours
+
+
+def touches(conflict: Conflict) -> bool:
+    """On the scope or one hop from it: a change far down the graph is not held for it."""
+    return conflict.reason is not Reason.dependency or bool(conflict.data.get("near"))
 
 
 @dataclass(frozen=True)
@@ -187,15 +192,25 @@ def _record_mark(
     )
 
 
-def do_go_no_go(*, session: Session, now: datetime, lead_minutes: int, base_url: str) -> int:
-    """Check each change about to start (once per planned start); tell its implementer about
-    any conflict. Returns how many changes were found with conflicts."""
-    query = select(Change).where(
+def _due(now: datetime, lead_minutes: int) -> ColumnElement[bool]:
+    return and_(
         Change.state.in_(GO_NO_GO_STATES),
         Change.planned_start > now,
         Change.planned_start <= now + timedelta(minutes=lead_minutes),
         or_(Change.checked_start.is_(None), Change.checked_start != Change.planned_start),
     )
+
+
+def any_due(*, session: Session, now: datetime, lead_minutes: int) -> bool:
+    """A cheap look before the check takes locks: most rounds find nothing due."""
+    query = select(Change.id).where(_due(now, lead_minutes)).limit(1)
+    return session.scalar(query) is not None
+
+
+def do_go_no_go(*, session: Session, now: datetime, lead_minutes: int, base_url: str) -> int:
+    """Check each change about to start (once per planned start); tell its implementer about
+    any conflict. Returns how many changes were found with conflicts."""
+    query = select(Change).where(_due(now, lead_minutes))
     changes = list(session.scalars(query.with_for_update(skip_locked=True)))
     found = evaluate(session=session, changes=changes, now=now)
     blocked = 0

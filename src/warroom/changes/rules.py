@@ -156,6 +156,9 @@ class Graph:
 
     dependencies: frozenset[str] = frozenset()
     dependents: frozenset[str] = frozenset()
+    # One hop away, either way. Nearly everything depends on the network at some distance: a
+    # far dependency in trouble is worth knowing, a near one is worth stopping for.
+    near: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -258,12 +261,21 @@ def _dependency_conflict(
         if below
         else f"{', '.join(above)} depends on the scope"
     )
-    severity = ConflictSeverity.high if major else ConflictSeverity.medium
+    close = bool(graph.near & trouble.services)
+    severity = DEPENDENCY_SEVERITY[major, close]
     detail = f"{what} {trouble.ref} ({trouble.severity}) is on a dependency: {how}"
-    data = {**data, "dependencies": below, "dependents": above}
+    data = {**data, "dependencies": below, "dependents": above, "near": close}
     return Conflict(
         Reason.dependency, severity, detail, f"dependency:{trouble.ref}", trouble.incident_id, data
     )
+
+
+DEPENDENCY_SEVERITY = {  # (major incident, one hop away)
+    (True, True): ConflictSeverity.high,
+    (True, False): ConflictSeverity.medium,
+    (False, True): ConflictSeverity.medium,
+    (False, False): ConflictSeverity.low,
+}
 
 
 def freeze_conflicts(slot: Slot, freezes: list[FreezeSlot]) -> list[Conflict]:

@@ -18,14 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from warroom.changes.conflicts import do_brief_commander, do_refresh
 from warroom.changes.deploys import do_record_change_event
-from warroom.changes.gate import do_go_no_go
+from warroom.changes.gate import any_due, do_go_no_go
 from warroom.changes.models import Change
 from warroom.changes.rules import ENDED
 from warroom.changes.service import access_change
-from warroom.db import utcnow
+from warroom.db import transaction, utcnow
 from warroom.events import DomainEvent, react, reacts
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import parse_ref
+from warroom.oncall.delivery import begin_writing
 from warroom.settings import Settings
 
 log = logging.getLogger("warroom.changes")
@@ -109,15 +110,20 @@ def live_changes(session: Session, now: datetime | None) -> list[Change]:
     return list(session.scalars(query.order_by(Change.planned_start)))
 
 
-def worker_jobs(settings: Settings) -> list[tuple[str, Callable[[Session, datetime], int]]]:
+def worker_jobs(
+    settings: Settings,
+) -> list[tuple[str, Callable[[sessionmaker[Session], datetime], int]]]:
     """The worker's periodic change jobs: the go/no-go check before each change starts."""
+    lead = settings.change_check_minutes
 
-    def go_no_go(session: Session, now: datetime) -> int:
-        return do_go_no_go(
-            session=session,
-            now=now,
-            lead_minutes=settings.change_check_minutes,
-            base_url=settings.base_url,
-        )
+    def go_no_go(sessions: sessionmaker[Session], now: datetime) -> int:
+        with sessions() as session:
+            if not any_due(session=session, now=now, lead_minutes=lead):
+                return 0
+        with transaction(sessions) as session:
+            begin_writing(session)
+            return do_go_no_go(
+                session=session, now=now, lead_minutes=lead, base_url=settings.base_url
+            )
 
     return [("go/no-go checks", go_no_go)]

@@ -30,9 +30,9 @@ from warroom.settings import Settings
 log = logging.getLogger("warroom.worker")
 MIN_GAP_SECONDS = 0.2  # a burst of changes wakes the worker once, not once per change
 # A periodic job from a domain above on-call (the change gate's go/no-go check): given by the
-# composition root so that on-call never imports those domains. It runs in its own
-# transaction and returns how much it did.
-Job = tuple[str, Callable[[Session, datetime], int]]
+# composition root so that on-call never imports those domains. It opens its own sessions
+# (a cheap look first, as every part here does) and returns how much it did.
+Job = tuple[str, Callable[[sessionmaker[Session], datetime], int]]
 
 
 @dataclass(frozen=True)
@@ -148,9 +148,8 @@ class Worker:
             log.warning("heartbeats missed", extra={"alerts": [a.id for a in raised]})
         return len(raised)
 
-    def _run_job(self, job: Callable[[Session, datetime], int]) -> int:
-        with transaction(self.sessions) as session:
-            return job(session, self.clock())
+    def _run_job(self, job: Callable[[sessionmaker[Session], datetime], int]) -> int:
+        return job(self.sessions, self.clock())
 
     def _any(self, query: Select[int]) -> bool:
         """A cheap look before taking locks: most ticks find nothing due."""
