@@ -18,9 +18,10 @@ router = APIRouter(prefix="/api/v1", tags=["windows"])
 
 
 def check_may_edit(actor: Actor, kind: str) -> None:
-    """A freeze stops every change in its scope: only managers set or lift one."""
-    if kind == "freeze" and not actor.allows(Role.manager):
-        raise PermissionDenied(f"freezes need the manager role; you are {actor.role}")
+    """A freeze stops every change in its scope, and a maintenance window silences alerts from
+    its scope: only managers set or lift either (as ``/maintenance-windows`` demands)."""
+    if not actor.allows(Role.manager):
+        raise PermissionDenied(f"{kind} windows need the manager role; you are {actor.role}")
 
 
 @router.get("/windows", response_model=list[WindowOut])
@@ -37,7 +38,7 @@ def list_windows(
 
 @router.post("/windows", status_code=201, response_model=WindowOut)
 def create_window(body: WindowIn, session: DbSession, actor: Responder, at: Now) -> WindowOut:
-    """A freeze (managers) or a maintenance window; ``rrule`` repeats it (RFC 5545)."""
+    """A freeze or a maintenance window (managers); ``rrule`` repeats it (RFC 5545)."""
     check_may_edit(actor, body.kind)
     window = windows.do_create_window(session=session, actor=actor, data=body)
     return windows.window_out(window, at)
