@@ -6,16 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from warroom.access.models import Person
-from warroom.changes.facts import load_catalog, slot_of, world_for
+from warroom.changes.facts import Catalog, load_catalog, load_slots, slot_of, world_for
 from warroom.changes.models import Change, ChangeApproval, ChangeConflict
 from warroom.changes.notify import change_url, do_notify
-from warroom.changes.rules import ENDED, ChangeState, Conflict, ConflictSeverity, Reason, conflicts
+from warroom.changes.rules import (
+    ENDED,
+    ChangeState,
+    Conflict,
+    ConflictSeverity,
+    Reason,
+    Slot,
+    conflicts,
+)
 from warroom.changes.service import format_change, log
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import format_ref
@@ -24,6 +32,9 @@ from warroom.incidents.service import commander_of, record
 # New conflicts of these kinds and severities are announced; the rest are shown, not sent.
 ANNOUNCED_REASONS = frozenset({Reason.incident, Reason.alert_group, Reason.dependency})
 ANNOUNCED_SEVERITIES = frozenset({ConflictSeverity.critical, ConflictSeverity.high})
+# Changes further out are told later, by the go/no-go check before they start: most incidents
+# are over by then, and a notice about next month's change is noise during this one.
+ANNOUNCE_AHEAD = timedelta(hours=24)
 
 
 def is_live(change: Change) -> bool:
@@ -39,11 +50,14 @@ def evaluate(
     if not live:
         return found
     catalog = load_catalog(session)
-    slots = [slot_of(c, catalog) for c in live]
+    return found | _check(session, catalog, [slot_of(c, catalog) for c in live], now)
+
+
+def _check(
+    session: Session, catalog: Catalog, slots: list[Slot], now: datetime
+) -> dict[int, list[Conflict]]:
     world = world_for(session, slots, catalog, now)
-    for slot in slots:
-        found[slot.id] = conflicts(slot, catalog.graph(slot.services), world)
-    return found
+    return {slot.id: conflicts(slot, catalog.graph(slot.services), world) for slot in slots}
 
 
 def stored(*, session: Session, change_ids: Sequence[int]) -> dict[int, list[ChangeConflict]]:
@@ -57,7 +71,7 @@ def stored(*, session: Session, change_ids: Sequence[int]) -> dict[int, list[Cha
 
 @dataclass(frozen=True)
 class Refreshed:
-    change: Change
+    change_id: int
     new: list[Conflict]
     gone: list[str]
 
@@ -67,19 +81,44 @@ def do_refresh(
 ) -> list[Refreshed]:
     """Evaluate again and keep what was found; announce what is new."""
     fresh = evaluate(session=session, changes=changes, now=now)
-    kept = stored(session=session, change_ids=[c.id for c in changes])
-    done = []
-    for change in changes:
-        result = _replace(session, change, fresh[change.id], kept[change.id], now)
-        if result.new:
-            _announce(session, change, result.new, now, base_url)
-        done.append(result)
+    return _keep(session, fresh, {c.id: c for c in changes}, now, base_url)
+
+
+def do_refresh_live(
+    *, session: Session, where: Sequence[ColumnElement[bool]], now: datetime, base_url: str
+) -> list[Refreshed]:
+    """``do_refresh`` for every live change matching ``where``, read as plain rows: an
+    incident event checks them all inside its own transaction."""
+    catalog = load_catalog(session)
+    live = Change.state.not_in([s.value for s in ENDED])
+    slots = load_slots(session, catalog, live, *where)
+    fresh = _check(session, catalog, slots, now) if slots else {}
+    return _keep(session, fresh, {}, now, base_url)
+
+
+def _keep(
+    session: Session,
+    fresh: dict[int, list[Conflict]],
+    loaded: dict[int, Change],
+    now: datetime,
+    base_url: str,
+) -> list[Refreshed]:
+    kept = stored(session=session, change_ids=list(fresh))
+    done = [_replace(session, i, found, kept[i], now) for i, found in fresh.items()]
+    news = [r for r in done if r.new]
+    missing = [r.change_id for r in news if r.change_id not in loaded]
+    if missing:  # one query for every change with something to announce
+        loaded = loaded | {
+            c.id: c for c in session.scalars(select(Change).where(Change.id.in_(missing)))
+        }
+    for result in news:
+        _announce(session, loaded[result.change_id], result.new, now, base_url)
     return done
 
 
 def _replace(
     session: Session,
-    change: Change,
+    change_id: int,
     fresh: list[Conflict],
     kept: list[ChangeConflict],
     now: datetime,
@@ -90,23 +129,21 @@ def _replace(
     if gone:
         session.execute(
             delete(ChangeConflict).where(
-                ChangeConflict.change_id == change.id, ChangeConflict.key.in_(gone)
+                ChangeConflict.change_id == change_id, ChangeConflict.key.in_(gone)
             )
         )
     for conflict in fresh:
         row = old.get(conflict.key) or ChangeConflict(
-            change_id=change.id, key=conflict.key, found_at=now
+            change_id=change_id, key=conflict.key, found_at=now
         )
-        row.reason, row.severity, row.detail = (
-            conflict.reason.value,
-            conflict.severity.value,
-            conflict.detail,
-        )
-        row.incident_id, row.data = conflict.incident_id, conflict.data
-        session.add(row)
+        values = (conflict.reason.value, conflict.severity.value, conflict.detail)
+        if (row.reason, row.severity, row.detail) != values or row.data != conflict.data:
+            row.reason, row.severity, row.detail = values
+            row.incident_id, row.data = conflict.incident_id, conflict.data
+            session.add(row)
     if new or gone:
         session.flush()
-    return Refreshed(change, new, gone)
+    return Refreshed(change_id, new, gone)
 
 
 def _announce(
@@ -123,7 +160,7 @@ def _announce(
             data={"reason": conflict.reason.value, "severity": conflict.severity.value},
         )
     loud = [c for c in new if c.reason in ANNOUNCED_REASONS and c.severity in ANNOUNCED_SEVERITIES]
-    if not loud:
+    if not loud or change.planned_start >= now + ANNOUNCE_AHEAD:
         return
     people = [change.owner, change.implementer, change.authority, *_approvers(session, change)]
     incident_ids = sorted({c.incident_id for c in loud if c.incident_id is not None})
@@ -199,16 +236,20 @@ def do_brief_commander(
 ) -> int:
     """Tell a new incident commander which planned changes touch their incident."""
     held = commander_of(session=session, incident=incident)
-    query = select(ChangeConflict).where(ChangeConflict.incident_id == incident.id)
-    rows = list(session.scalars(query))
-    changes = [c for c in (session.get(Change, r.change_id) for r in rows) if c and is_live(c)]
+    touching = select(ChangeConflict.change_id).where(ChangeConflict.incident_id == incident.id)
+    query = (
+        select(Change)
+        .where(Change.id.in_(touching), Change.state.not_in([s.value for s in ENDED]))
+        .order_by(Change.planned_start, Change.id)
+    )
+    changes = list(session.scalars(query))
     if held is None or not changes:
         return 0
     lines = [
         f"Planned changes touch {format_ref(incident.id)} ({incident.severity}): {incident.title}",
         "",
     ]
-    for change in dict.fromkeys(changes):
+    for change in changes:
         when = f"{change.planned_start:%Y-%m-%d %H:%M} UTC"
         lines.append(f"  - {format_change(change.id)} {change.title} ({when}, {change.state})")
         lines.append(f"    {change_url(base_url, change.id)}")

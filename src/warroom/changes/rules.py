@@ -205,6 +205,22 @@ class World:
     freezes: list[FreezeSlot] = field(default_factory=list)
     others: list[Slot] = field(default_factory=list)
     eol_hosts: dict[str, list[str]] = field(default_factory=dict)  # host -> products
+    # Other changes by host and by implementer: comparing each change with every other one
+    # is quadratic, and a calendar holds thousands.
+    _by_key: dict[object, list[Slot]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for other in self.others:
+            for key in [*other.hosts, ("implementer", other.implementer)]:
+                self._by_key.setdefault(key, []).append(other)
+
+    def near(self, slot: Slot) -> list[Slot]:
+        """The other changes that share a host or the implementer with ``slot``."""
+        keys: list[object] = [*slot.hosts]
+        if slot.implementer is not None:
+            keys.append(("implementer", slot.implementer))
+        found = {o.id: o for key in keys for o in self._by_key.get(key, ())}
+        return sorted(found.values(), key=lambda o: (o.start, o.id))
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
@@ -216,7 +232,7 @@ def conflicts(slot: Slot, graph: Graph, world: World) -> list[Conflict]:
     found = [
         *trouble_conflicts(slot, graph, world.troubles),
         *freeze_conflicts(slot, world.freezes),
-        *overlap_conflicts(slot, world.others),
+        *overlap_conflicts(slot, world.near(slot)),
         *eol_conflicts(slot, world.eol_hosts),
     ]
     return sorted(found, key=lambda c: (SEVERITY_RANK[c.severity], c.reason, c.key))
@@ -235,14 +251,16 @@ def trouble_conflicts(slot: Slot, graph: Graph, troubles: list[Trouble]) -> list
 
 def _trouble_conflict(slot: Slot, graph: Graph, trouble: Trouble) -> Conflict | None:
     hosts, services = sorted(slot.hosts & trouble.hosts), sorted(slot.services & trouble.services)
-    what = "incident" if trouble.kind == "incident" else "firing alert group"
+    # "firing alert group 3"; an alert group without a proposed severity shows none
+    kind = "incident" if trouble.kind == "incident" else "firing alert"
+    what = f"{kind} {trouble.ref}" + (f" ({trouble.severity})" if trouble.severity else "")
     data = {"kind": trouble.kind, "ref": trouble.ref, "hosts": hosts, "services": services}
     major = trouble.severity in MAJOR
     if hosts or services:
         touched = ", ".join([*services, *hosts][:6])
         reason = Reason.incident if trouble.kind == "incident" else Reason.alert_group
         severity = ConflictSeverity.critical if major else ConflictSeverity.high
-        detail = f"{what} {trouble.ref} ({trouble.severity}) is on {touched}: {trouble.title}"
+        detail = f"{what} is on {touched}: {trouble.title}"
         return Conflict(
             reason, severity, detail, f"{reason}:{trouble.ref}", trouble.incident_id, data
         )
@@ -263,7 +281,7 @@ def _dependency_conflict(
     )
     close = bool(graph.near & trouble.services)
     severity = DEPENDENCY_SEVERITY[major, close]
-    detail = f"{what} {trouble.ref} ({trouble.severity}) is on a dependency: {how}"
+    detail = f"{what} is on a dependency: {how}"
     data = {**data, "dependencies": below, "dependents": above, "near": close}
     return Conflict(
         Reason.dependency, severity, detail, f"dependency:{trouble.ref}", trouble.incident_id, data

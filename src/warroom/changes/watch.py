@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.changes.conflicts import do_brief_commander, do_refresh
+from warroom.changes.conflicts import do_brief_commander, do_refresh, do_refresh_live
 from warroom.changes.deploys import do_record_change_event
 from warroom.changes.gate import any_due, do_go_no_go
 from warroom.changes.models import Change
@@ -53,13 +53,12 @@ def on_event(session: Session, event: DomainEvent, base_url: str) -> None:
     if event.data.get("kind") == "role_assigned" and event.data.get("role") == "commander":
         _brief(session, event, base_url)
         return
-    changes = _affected(session, event)
-    if not changes:
+    refresh = _refresh_for(session, event, base_url)
+    if refresh is None:
         return
-    now: datetime = event.data.get("at") or changes[0].updated_at
     try:
         with session.begin_nested():
-            do_refresh(session=session, changes=changes, now=now, base_url=base_url)
+            refresh()
     except Exception:
         log.exception(
             "conflict check failed", extra={"event": event.name, "subject": event.subject}
@@ -91,15 +90,24 @@ def _brief(session: Session, event: DomainEvent, base_url: str) -> None:
         log.exception("briefing the commander failed", extra={"subject": event.subject})
 
 
-def _affected(session: Session, event: DomainEvent) -> list[Change]:
+def _refresh_for(
+    session: Session, event: DomainEvent, base_url: str
+) -> Callable[[], object] | None:
+    """What to check again after ``event``: the change saved, or every live change when an
+    incident or an alert group moved; None when the event changes nothing checked."""
     kind = event.data.get("kind")
     if event.name.startswith("change.") and kind in CHANGE_KINDS:
-        return [access_change(session=session, ref=event.subject)]
-    if event.name.startswith("incident.") and kind in INCIDENT_KINDS:
-        return live_changes(session, event.data.get("at"))
-    if event.name == "alert_group.updated" and event.data.get("grown"):
-        return live_changes(session, event.data.get("at"))
-    return []
+        change = access_change(session=session, ref=event.subject)
+        now = event.data.get("at") or change.updated_at
+        return lambda: do_refresh(session=session, changes=[change], now=now, base_url=base_url)
+    moved = (event.name.startswith("incident.") and kind in INCIDENT_KINDS) or (
+        event.name == "alert_group.updated" and event.data.get("grown")
+    )
+    if not moved:
+        return None
+    at = event.data.get("at") or utcnow()
+    where = [Change.planned_end > at - GRACE]
+    return lambda: do_refresh_live(session=session, where=where, now=at, base_url=base_url)
 
 
 def live_changes(session: Session, now: datetime | None) -> list[Change]:
