@@ -26,19 +26,25 @@ def parse_rule(text: str, start: datetime) -> rrule:
         rule = rrulestr(body, dtstart=start, forceset=False)
     except (ValueError, TypeError) as exc:
         raise BadRule(str(exc)) from exc
+    except IndexError as exc:  # dateutil's answer to a DTSTART line without a rule
+        raise BadRule("write one RRULE, such as FREQ=WEEKLY;BYDAY=SA") from exc
     if not isinstance(rule, rrule):
         raise BadRule("write one RRULE, such as FREQ=WEEKLY;BYDAY=SA")
     return rule
 
 
 def last_end(text: str, start: datetime, end: datetime) -> datetime | None:
-    """When the last occurrence ends, or None for a rule without COUNT or UNTIL."""
+    """When the last occurrence ends, or None for a rule without COUNT or UNTIL (or with more
+    occurrences than are counted in one call)."""
     rule = parse_rule(text, start)
-    parts = {part.split("=", 1)[0].strip().upper() for part in text.split(";")}
+    body = text.strip().removeprefix("RRULE:")
+    parts = {part.split("=", 1)[0].strip().upper() for part in body.split(";")}
     if not parts & {"COUNT", "UNTIL"}:
         return None
     final = start
-    for begin in _limited(iter(rule)):
+    for n, begin in enumerate(rule):
+        if n >= MAX_OCCURRENCES:
+            return None  # too many to count here: unknown, never an end that comes too early
         final = begin
     return final + (end - start)
 

@@ -25,6 +25,7 @@ from warroom.alerts.pages import alerts_page
 from warroom.catalog.models import Service
 from warroom.errors import WarroomError
 from warroom.incidents.models import Incident
+from warroom.incidents.pages_room import PanelContext
 from warroom.incidents.rules import Severity, format_ref
 from warroom.web.csrf import check_csrf
 from warroom.web.render import PageRoute, flash, see_other
@@ -128,7 +129,11 @@ def declare_from_group(
     return see_other(f"/incidents/{ref}")
 
 
-def room_panel(session: Session, incident: Incident) -> dict[str, Any]:
+def room_panel(
+    session: Session,
+    incident: Incident,
+    view: PanelContext,  # noqa: ARG001 - the hook's signature; the same for every viewer
+) -> dict[str, Any]:
     """The war room's alert groups, for ``pages_room``'s panel hook: nothing when the
     incident has none, so rooms of incidents declared by hand look as before."""
     wanted = GroupFilter(incident=format_ref(incident.id), limit=50)

@@ -24,6 +24,7 @@ from warroom.changes.schemas import (
     ConflictOut,
     HoldIn,
 )
+from warroom.errors import InvalidInput
 
 router = APIRouter(prefix="/api/v1", tags=["changes"])
 BLOCKED: dict[int | str, dict[str, Any]] = {
@@ -49,6 +50,9 @@ def list_changes(
     limit: Annotated[int, Query(ge=1, le=2000)] = 500,
 ) -> list[ChangeOut]:
     """By planned start; ``since``/``until`` keep the changes whose window overlaps."""
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and value.tzinfo is None:
+            raise InvalidInput(name, "must include a time zone offset")
     wanted = service.ChangeFilter(
         tuple(s.value for s in state),
         tuple(t.value for t in type),

@@ -55,7 +55,7 @@ class Catalog:
 
 
 def load_catalog(session: Session) -> Catalog:
-    names = dict(session.execute(select(Service.id, Service.name)).tuples().all())
+    names = dict(session.execute(select(Service.id, Service.name)).all())
     depends_on: dict[str, set[str]] = {}
     for a, b in session.execute(
         select(ServiceDependency.service_id, ServiceDependency.depends_on_id)
@@ -185,7 +185,7 @@ def troubles(session: Session, catalog: Catalog) -> list[Trouble]:
         if row[1] is not None:
             by_incident.setdefault(row[1], set()).update(members.get(row[0], set()))
     found = [incident_trouble(i, by_incident.get(i.id, set()), catalog) for i in incidents]
-    names = dict(session.execute(select(Service.id, Service.name)).tuples().all())
+    names = dict(session.execute(select(Service.id, Service.name)).all())
     for group in groups:
         if group.incident_id not in active:
             found.append(_group(group, members.get(group.id, set()), names, catalog))

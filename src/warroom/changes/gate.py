@@ -211,7 +211,9 @@ def do_go_no_go(*, session: Session, now: datetime, lead_minutes: int, base_url:
     """Check each change about to start (once per planned start); tell its implementer about
     any conflict. Returns how many changes were found with conflicts."""
     query = select(Change).where(_due(now, lead_minutes))
-    changes = list(session.scalars(query.with_for_update(skip_locked=True)))
+    # Only the changes' rows: PostgreSQL locks nothing on the nullable side of the outer joins
+    # that load a change's people.
+    changes = list(session.scalars(query.with_for_update(skip_locked=True, of=Change)))
     found = evaluate(session=session, changes=changes, now=now)
     blocked = 0
     for change in changes:

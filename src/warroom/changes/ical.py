@@ -39,8 +39,11 @@ def _change_event(change: Change, now: datetime, base_url: str) -> Event:
     ref = format_change(change.id)
     event.add("uid", f"change-{change.id}@warroom")
     event.add("dtstamp", now.astimezone(UTC))
-    event.add("dtstart", (change.actual_start or change.planned_start).astimezone(UTC))
-    event.add("dtend", (change.actual_end or change.planned_end).astimezone(UTC))
+    start = change.actual_start or change.planned_start
+    # A change started after its planned end and still running ends no sooner than it began.
+    end = change.actual_end or max(change.planned_end, start)
+    event.add("dtstart", start.astimezone(UTC))
+    event.add("dtend", end.astimezone(UTC))
     event.add("summary", f"{ref} [{change.state}] {change.title}")
     scope = [s.name for s in change.services] + [a.hostname for a in change.assets]
     event.add("description", f"{change.type} change, risk {change.risk}\nScope: {', '.join(scope)}")

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warroom.access.models import Person
 from warroom.access.rules import Role
 from warroom.access.service import Actor
 from warroom.alerts.models import MaintenanceWindow
@@ -132,7 +133,8 @@ def _gate(
             extra={"conflicts": [conflict_json(c) for c in found]},
         )
     change.override_reason, change.override_at = override, now
-    change.override_by_id = actor.person_id if actor else None
+    # The relationship, not only its id: the answer to this request shows who decided.
+    change.override_by = session.get(Person, actor.person_id) if actor else None
     log(
         session=session,
         change=change,

@@ -48,9 +48,9 @@ def _tiers(session: Session, names: Set[str]) -> dict[str, int]:
 
     if not names:
         return {}
-    return dict(
-        session.execute(select(Service.name, Service.tier).where(Service.name.in_(names))).tuples()
-    )
+    query = select(Service.name, Service.tier).where(Service.name.in_(names))
+    # The rows, not the Result: a Result has keys(), so dict() would take it for a mapping.
+    return dict(session.execute(query).all())
 
 
 def conflict_out(row: ChangeConflict) -> ConflictOut:

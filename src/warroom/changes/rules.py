@@ -240,9 +240,10 @@ def conflicts(slot: Slot, graph: Graph, world: World) -> list[Conflict]:
 
 def trouble_conflicts(slot: Slot, graph: Graph, troubles: list[Trouble]) -> list[Conflict]:
     found = []
+    fixes = slot.incident_id if slot.type is ChangeType.emergency else None
     for trouble in troubles:
-        if trouble.incident_id is not None and trouble.incident_id == slot.incident_id:
-            continue  # the change is the fix
+        if trouble.incident_id is not None and trouble.incident_id == fixes:
+            continue  # the change is the fix (only an emergency change may be)
         conflict = _trouble_conflict(slot, graph, trouble)
         if conflict is not None:
             found.append(conflict)

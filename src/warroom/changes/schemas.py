@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
@@ -14,7 +14,8 @@ from warroom.incidents.schemas import Email, PersonRef, Strict, Text, Title
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must include a time zone offset, e.g. 2026-11-23T03:10:00Z")
-    return value
+    # Kept in UTC from the start: an answer then shows the same instant as every later read.
+    return value.astimezone(UTC)
 
 
 Aware = Annotated[datetime, AfterValidator(_aware)]

@@ -9,6 +9,7 @@ from warroom.cli import (
     assets,
     catalog,
     catalog_parties,
+    changes,
     correlation,
     incidents,
     oncall,
@@ -54,6 +55,8 @@ app.add_typer(oncall.oncall_app, name="oncall")
 app.add_typer(oncall.schedules_app, name="schedule")
 app.add_typer(paging.pages_app, name="page")
 app.add_typer(paging.policies_app, name="policy")
+app.add_typer(changes.change_app, name="change")
+app.add_typer(changes.window_app, name="window")
 incidents.app.command("page")(paging.page_incident)
 
 

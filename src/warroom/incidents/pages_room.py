@@ -8,6 +8,8 @@ back and the room is shown again with the refusal next to the form that caused i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, NoReturn
 
 from fastapi import APIRouter, Depends, Form, Request, Response
@@ -15,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from warroom.access.deps import DbSession, Now
+from warroom.access.deps import now as clock_now
 from warroom.access.pages import PageResponder, PageViewer
 from warroom.access.rules import Role
 from warroom.access.service import Actor, list_people
@@ -52,14 +55,31 @@ from warroom.web.render import (
 
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["pages"])
 Change = Callable[[Incident], str]
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    """Who is looking and when: panels apply rules that take ``now`` (the test clock, too)
+    and offer buttons only to those allowed to press them."""
+
+    actor: Actor
+    now: datetime
+
+
 # Panels that domains above incidents add to the room (alert groups, say). ``web.pages``
 # registers them, so this domain never imports theirs. A panel returns its context, with the
 # ``template`` to include, or nothing when it has nothing to show for this incident.
-RoomPanel = Callable[[Session, Incident], dict[str, Any]]
+RoomPanel = Callable[[Session, Incident, PanelContext], dict[str, Any]]
 ROOM_PANELS: dict[str, RoomPanel] = {}
 
 
-def _room_context(session: Session, incident: Incident, actor: Actor) -> dict[str, Any]:
+def _panels(session: Session, incident: Incident, view: PanelContext) -> list[dict[str, Any]]:
+    return [p for p in (make(session, incident, view) for make in ROOM_PANELS.values()) if p]
+
+
+def _room_context(
+    session: Session, incident: Incident, actor: Actor, at: datetime
+) -> dict[str, Any]:
     roles = active_roles(session=session, incident=incident)
     commander = next((r for r in roles if r.role == IncidentRole.commander), None)
     current = Status(incident.status)
@@ -80,7 +100,7 @@ def _room_context(session: Session, incident: Incident, actor: Actor) -> dict[st
         "can_edit": actor.allows(Role.responder),
         "can_release": actor.allows(Role.manager)
         or (commander is not None and commander.person_id == actor.person_id),
-        "panels": [p for p in (make(session, incident) for make in ROOM_PANELS.values()) if p],
+        "panels": _panels(session, incident, PanelContext(actor, at)),
         "stream": f"/live/stream?incident={format_ref(incident.id)}",
         "page_url": f"/incidents/{format_ref(incident.id)}",
         "nav": "incidents",
@@ -96,7 +116,8 @@ def _room(
     status: int = 200,
 ) -> Response:
     incident = access_incident(session=session, ref=ref, actor=actor)
-    context = _room_context(session, incident, actor) | (extra or {})
+    # The clock the ``Now`` dependency reads: the forms' handlers already hold theirs.
+    context = _room_context(session, incident, actor, clock_now(request)) | (extra or {})
     return render(request, "room.html", context, status)
 
 

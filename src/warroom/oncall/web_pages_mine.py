@@ -16,6 +16,7 @@ from warroom.access.deps import DbSession, Now
 from warroom.access.pages import PageResponder, PageViewer, safe_next
 from warroom.errors import WarroomError
 from warroom.incidents.models import Incident
+from warroom.incidents.pages_room import PanelContext
 from warroom.incidents.rules import Status, format_ref
 from warroom.incidents.service import access_incident, check_person
 from warroom.oncall.escalation_rules import Position, is_exhausted, policy_of_snapshot, step_label
@@ -126,7 +127,11 @@ def _has_deliveries(session: Session, incident_id: int) -> bool:
     return session.scalar(query) is not None
 
 
-def room_panel(session: Session, incident: Incident) -> dict[str, Any]:
+def room_panel(
+    session: Session,
+    incident: Incident,
+    view: PanelContext,  # noqa: ARG001 - the hook's signature; the same for every viewer
+) -> dict[str, Any]:
     """For ``pages_room``'s panel hook: shown while the incident is active (so anyone can be
     paged by hand), and afterwards whenever it paged someone."""
     escalations = _escalations(session, incident.id)

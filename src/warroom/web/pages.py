@@ -14,13 +14,19 @@ def routers() -> list[APIRouter]:
     from warroom.alerts import pages_groups as alert_group_pages
     from warroom.catalog import pages as catalog_pages
     from warroom.catalog import pages_assets, pages_parties, pages_plan, readiness_pages
+    from warroom.changes import pages as change_pages
+    from warroom.changes import pages_calendar, pages_change, pages_windows
+    from warroom.changes import pages_room as change_room
     from warroom.incidents import pages as incident_pages
     from warroom.incidents import pages_room, pages_templates
     from warroom.oncall import web_pages as oncall_pages
     from warroom.oncall import web_pages_mine
 
+    # In the room's order: what to hold now comes first.
+    pages_room.ROOM_PANELS["changes_at_risk"] = change_room.at_risk_panel
     pages_room.ROOM_PANELS["alert_groups"] = alert_group_pages.room_panel
     pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
+    pages_room.ROOM_PANELS["suspect_changes"] = change_room.suspects_panel
     return [
         access_pages.router,
         incident_pages.router,
@@ -35,4 +41,9 @@ def routers() -> list[APIRouter]:
         alert_group_pages.router,
         alert_admin_pages.router,
         *oncall_pages.routers(),
+        change_pages.router,
+        pages_calendar.router,
+        pages_change.router,
+        pages_windows.router,
+        change_room.router,
     ]
