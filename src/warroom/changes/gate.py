@@ -144,9 +144,9 @@ def do_mark(
         )
     )
     if mark is None:
-        if row is not None:
+        if row is not None:  # clearing what is not there records nothing
             session.delete(row)
-        _record_mark(session, incident, change, actor, "cleared", note, now)
+            _record_mark(session, incident, change, actor, "cleared", note, now)
         return None
     if row is None:
         row = ChangeMark(incident_id=incident.id, change_id=change.id)

@@ -12,10 +12,13 @@ from warroom.alerts.models import MaintenanceWindow
 from warroom.changes.models import Change
 from warroom.changes.notify import change_url
 from warroom.changes.rules import ChangeState
+from warroom.changes.schemas import ChangeFeedOut
 from warroom.changes.service import ChangeFilter, format_change, list_changes
 from warroom.changes.windows import list_windows, spans
+from warroom.oncall.links import feed_token
 
 PRODID = "-//warroom//change calendar//EN"
+FEED_KIND = "changes"
 BEHIND = timedelta(days=30)  # recent changes stay visible: they are the suspects
 AHEAD = timedelta(days=120)
 
@@ -73,3 +76,9 @@ def _window_event(
     event.add("categories", [window.kind])
     event.add("transp", "TRANSPARENT")
     return event
+
+
+def feed_address(base_url: str, secret: str) -> ChangeFeedOut:
+    """The private subscription address; the address is the feed's only credential."""
+    url = f"{base_url}/calendar/changes/{feed_token(secret, FEED_KIND, 0)}.ics"
+    return ChangeFeedOut(url=url, webcal="webcal://" + url.split("://", 1)[1])

@@ -3,16 +3,13 @@ gate) and the recent changes ranked as suspects, which responders mark as suspec
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy.orm import Session
 
 from warroom.access.deps import DbSession, Now, Responder, Viewer
 from warroom.changes import gate, present, service
-from warroom.changes.lifecycle import conflict_json
-from warroom.changes.schemas import AtRiskOut, ConflictOut, MarkIn, SuspectOut
+from warroom.changes.schemas import AtRiskOut, MarkIn, SuspectOut
 from warroom.incidents.service import access_incident
 
 router = APIRouter(prefix="/api/v1", tags=["changes"])
@@ -35,11 +32,7 @@ def changes_at_risk(
     scope, soonest first: what to hold."""
     incident = access_incident(session=session, ref=ref, actor=actor)
     found = gate.at_risk(session=session, incident=incident, now=at, hours=hours)
-    shown = present.changes_out(session, [f.change for f in found], at, _base(request))
-    return [
-        AtRiskOut(change=c, conflict=ConflictOut.model_validate(conflict_json(f.conflict)))
-        for c, f in zip(shown, found, strict=True)
-    ]
+    return present.at_risk_out(session, found, at, _base(request))
 
 
 @router.get("/incidents/{ref}/suspects", response_model=list[SuspectOut])
@@ -54,29 +47,12 @@ def suspects(
     """Changes made in the ``hours`` before the incident started (or since), most likely
     first, each with why it is suspected and any mark responders gave it."""
     incident = access_incident(session=session, ref=ref, actor=actor)
-    return suspects_out(
+    return present.suspects_out(
         session,
         gate.suspects(session=session, incident=incident, now=at, hours=hours),
         at,
         _base(request),
     )
-
-
-def suspects_out(
-    session: Session, ranked: list[gate.Ranked], now: datetime, base_url: str
-) -> list[SuspectOut]:
-    shown = present.changes_out(session, [r.change for r in ranked], now, base_url)
-    return [
-        SuspectOut(
-            change=c,
-            score=r.suspect.score,
-            reasons=r.suspect.reasons,
-            mark=r.mark.mark if r.mark else None,
-            note=r.mark.note if r.mark else "",
-            marked_by=present.person_ref(r.mark.marked_by) if r.mark else None,
-        )
-        for c, r in zip(shown, ranked, strict=True)
-    ]
 
 
 @router.put("/incidents/{ref}/suspects/{change}", response_model=list[SuspectOut])
@@ -102,7 +78,7 @@ def mark_suspect(
         now=at,
     )
     ranked = gate.suspects(session=session, incident=incident, now=at)
-    return suspects_out(session, ranked, at, _base(request))
+    return present.suspects_out(session, ranked, at, _base(request))
 
 
 @router.delete("/incidents/{ref}/suspects/{change}", status_code=204, response_class=Response)

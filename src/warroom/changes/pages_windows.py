@@ -1,6 +1,6 @@
 """The calendar's windows: freezes (no changes) and maintenance windows (when changes should
 happen, and alerts from their scope are expected), each possibly repeating by an RFC 5545
-rule. Everyone signed in reads them; who sets and lifts them is ``windows_api``'s rule."""
+rule. Everyone signed in reads them; ``windows.check_may_edit`` says who sets and lifts them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from warroom.catalog.service import list_services
 from warroom.changes import windows
 from warroom.changes.pages import changes_page, field_errors, required_time, status_of, words
 from warroom.changes.schemas import WindowIn
-from warroom.changes.windows_api import check_may_edit
 from warroom.errors import PermissionDenied, WarroomError
 from warroom.web.csrf import check_csrf
 from warroom.web.render import PageRoute, flash, local_input, see_other
@@ -52,7 +51,7 @@ def _windows_page(
 def may_edit(actor: Actor, kind: str) -> bool:
     """Asks the API's own check, so the page offers exactly what the service accepts."""
     try:
-        check_may_edit(actor, kind)
+        windows.check_may_edit(actor, kind)
     except PermissionDenied:
         return False
     return True
@@ -96,7 +95,7 @@ def create_window(
     values: dict[str, Any] = {"name": name, "kind": kind, "starts_at": starts_at}
     values |= {"ends_at": ends_at, "services": services, "assets": assets}
     values |= {"rrule": rrule, "reason": reason}
-    check_may_edit(actor, kind)  # an error page: the form is not offered to them
+    windows.check_may_edit(actor, kind)  # an error page: the form is not offered to them
     try:
         data = window_in(values, actor.timezone)
         window = windows.do_create_window(session=session, actor=actor, data=data)
@@ -114,7 +113,7 @@ def delete_window(
     window_id: int, request: Request, session: DbSession, actor: PageResponder
 ) -> Response:
     window = windows.access_window(session=session, window_id=window_id)
-    check_may_edit(actor, window.kind)
+    windows.check_may_edit(actor, window.kind)
     name = window.name
     windows.do_delete_window(session=session, window=window)
     flash(request, f"“{name}” deleted.")

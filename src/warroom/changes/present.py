@@ -9,19 +9,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.access.models import Person
+from warroom.changes import gate
 from warroom.changes.conflicts import stored
 from warroom.changes.facts import Catalog, eol_hosts, load_catalog, slot_of
+from warroom.changes.lifecycle import conflict_json
 from warroom.changes.models import Change, ChangeApproval, ChangeConflict
 from warroom.changes.notify import change_url
 from warroom.changes.rules import Risk, RiskHint, risk_hints, suggested_risk
 from warroom.changes.schemas import (
     ApprovalOut,
+    AtRiskOut,
     ChangeDetail,
     ChangeOut,
     ConflictOut,
     LogOut,
     RiskHintOut,
     ScopeOut,
+    SuspectOut,
 )
 from warroom.changes.service import change_log, format_change
 from warroom.incidents.rules import format_ref
@@ -154,3 +158,30 @@ def change_detail(
             for e in change_log(session=session, change=change)
         ],
     )
+
+
+def suspects_out(
+    session: Session, ranked: list[gate.Ranked], now: datetime, base_url: str
+) -> list[SuspectOut]:
+    shown = changes_out(session, [r.change for r in ranked], now, base_url)
+    return [
+        SuspectOut(
+            change=c,
+            score=r.suspect.score,
+            reasons=r.suspect.reasons,
+            mark=r.mark.mark if r.mark else None,
+            note=r.mark.note if r.mark else "",
+            marked_by=person_ref(r.mark.marked_by) if r.mark else None,
+        )
+        for c, r in zip(shown, ranked, strict=True)
+    ]
+
+
+def at_risk_out(
+    session: Session, found: list[gate.AtRisk], now: datetime, base_url: str
+) -> list[AtRiskOut]:
+    shown = changes_out(session, [f.change for f in found], now, base_url)
+    return [
+        AtRiskOut(change=c, conflict=ConflictOut.model_validate(conflict_json(f.conflict)))
+        for c, f in zip(shown, found, strict=True)
+    ]

@@ -57,8 +57,8 @@ class ChangeUpdate(Strict):
     backout_plan: Text | None = None
     risk: Risk | None = None
     reboot_required: bool | None = None
-    implementer: Email | None = None
-    authority: Email | None = None
+    implementer: Email | Literal[""] | None = Field(default=None, description='"" clears it')
+    authority: Email | Literal[""] | None = Field(default=None, description='"" clears it')
     state: ChangeState | None = None
     override_reason: Why | None = Field(
         default=None, description="Start despite unresolved conflicts, and say why"
@@ -223,3 +223,8 @@ class ChangeEventIn(Strict):
     external_id: str | None = Field(
         default=None, max_length=255, description="The sender's id: a retry records it once"
     )
+
+
+class ChangeFeedOut(BaseModel):
+    url: str
+    webcal: str

@@ -7,13 +7,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from warroom.access.rules import Role
 from warroom.access.service import Actor
 from warroom.alerts.models import MaintenanceWindow
 from warroom.catalog.parties import check_assets
 from warroom.catalog.service import check_services
 from warroom.changes.schemas import WindowIn, WindowOut
-from warroom.errors import InvalidInput, NotFound
+from warroom.errors import InvalidInput, NotFound, PermissionDenied
 from warroom.recurrence import BadRule, last_end, occurrences
+
+
+def check_may_edit(actor: Actor, kind: str) -> None:
+    """A freeze stops every change in its scope, and a maintenance window silences alerts from
+    its scope: only managers set or lift either (as ``/maintenance-windows`` demands)."""
+    if not actor.allows(Role.manager):
+        raise PermissionDenied(f"{kind} windows need the manager role; you are {actor.role}")
 
 
 def access_window(*, session: Session, window_id: int) -> MaintenanceWindow:

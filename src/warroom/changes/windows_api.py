@@ -8,20 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from warroom.access.deps import DbSession, Now, Responder, Viewer
-from warroom.access.rules import Role
-from warroom.access.service import Actor
 from warroom.changes import windows
 from warroom.changes.schemas import WindowIn, WindowOut
-from warroom.errors import PermissionDenied
 
 router = APIRouter(prefix="/api/v1", tags=["windows"])
-
-
-def check_may_edit(actor: Actor, kind: str) -> None:
-    """A freeze stops every change in its scope, and a maintenance window silences alerts from
-    its scope: only managers set or lift either (as ``/maintenance-windows`` demands)."""
-    if not actor.allows(Role.manager):
-        raise PermissionDenied(f"{kind} windows need the manager role; you are {actor.role}")
 
 
 @router.get("/windows", response_model=list[WindowOut])
@@ -39,7 +29,7 @@ def list_windows(
 @router.post("/windows", status_code=201, response_model=WindowOut)
 def create_window(body: WindowIn, session: DbSession, actor: Responder, at: Now) -> WindowOut:
     """A freeze or a maintenance window (managers); ``rrule`` repeats it (RFC 5545)."""
-    check_may_edit(actor, body.kind)
+    windows.check_may_edit(actor, body.kind)
     window = windows.do_create_window(session=session, actor=actor, data=body)
     return windows.window_out(window, at)
 
@@ -52,6 +42,6 @@ def show_window(window_id: int, session: DbSession, actor: Viewer, at: Now) -> W
 @router.delete("/windows/{window_id}", status_code=204, response_class=Response)
 def delete_window(window_id: int, session: DbSession, actor: Responder) -> Response:
     window = windows.access_window(session=session, window_id=window_id)
-    check_may_edit(actor, window.kind)
+    windows.check_may_edit(actor, window.kind)
     windows.do_delete_window(session=session, window=window)
     return Response(status_code=204)

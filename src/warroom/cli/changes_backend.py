@@ -5,17 +5,16 @@ manager for windows, a viewer to read) or over HTTP. Both answer with the API's 
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from pydantic import Field
-from sqlalchemy.orm import Session
 
 from warroom.access.rules import Role
-from warroom.access.service import Actor, ensure_secret
+from warroom.access.service import ensure_secret
 from warroom.changes import deploys, gate, lifecycle, present, save, service, windows
 from warroom.changes.conflicts import evaluate
+from warroom.changes.ical import feed_address
 from warroom.changes.rules import ChangeState, ChangeType, Conflict
 from warroom.changes.schemas import (
     ApprovalIn,
@@ -23,6 +22,7 @@ from warroom.changes.schemas import (
     ChangeCreate,
     ChangeDetail,
     ChangeEventIn,
+    ChangeFeedOut,
     ChangeOut,
     ChangeUpdate,
     ConflictOut,
@@ -40,9 +40,6 @@ from warroom.errors import Blocked
 from warroom.incidents.schemas import AwareDatetime, Strict
 from warroom.incidents.service import access_incident
 from warroom.settings import load_settings
-
-if TYPE_CHECKING:
-    from warroom.changes.feed_api import ChangeFeedOut
 
 CHANGES = "/changes"
 WINDOWS = "/windows"
@@ -86,14 +83,6 @@ def _base_url() -> str:
     """Where people reach the server: the base of each change's ``url``, as a server on this
     configuration would write it."""
     return load_settings().base_url
-
-
-def _check_may_edit(actor: Actor, kind: str) -> None:
-    """The API's own rule for setting or lifting a window, so both refuse alike; loaded only
-    here, as its module brings the web framework that other commands do without."""
-    from warroom.changes.windows_api import check_may_edit
-
-    check_may_edit(actor, kind)
 
 
 class LocalChanges(LocalBackend):
@@ -198,18 +187,14 @@ class LocalChanges(LocalBackend):
         with self._unit() as (session, actor):
             found = access_incident(session=session, ref=incident, actor=actor)
             hits = gate.at_risk(session=session, incident=found, now=now, hours=hours)
-            shown = present.changes_out(session, [h.change for h in hits], now, _base_url())
-            return [
-                AtRiskOut(change=c, conflict=_conflict_out(h.conflict))
-                for c, h in zip(shown, hits, strict=True)
-            ]
+            return present.at_risk_out(session, hits, now, _base_url())
 
     def suspects(self, incident: str, hours: int) -> list[SuspectOut]:
         now = self._clock()
         with self._unit() as (session, actor):
             found = access_incident(session=session, ref=incident, actor=actor)
             ranked = gate.suspects(session=session, incident=found, now=now, hours=hours)
-            return _suspects_out(session, ranked, now)
+            return present.suspects_out(session, ranked, now, _base_url())
 
     def mark(self, incident: str, change: str, data: MarkIn) -> list[SuspectOut]:
         now = self._clock()
@@ -221,7 +206,7 @@ class LocalChanges(LocalBackend):
                 note=data.note, now=now,
             )  # fmt: skip
             ranked = gate.suspects(session=session, incident=found, now=now)
-            return _suspects_out(session, ranked, now)
+            return present.suspects_out(session, ranked, now, _base_url())
 
     def clear_mark(self, incident: str, change: str) -> None:
         now = self._clock()
@@ -234,16 +219,11 @@ class LocalChanges(LocalBackend):
             )  # fmt: skip
 
     def feed(self) -> ChangeFeedOut:
-        # Loaded here only: the feed's address is the web app's, with its model and token kind.
-        from warroom.changes.feed_api import KIND, ChangeFeedOut
-        from warroom.oncall.links import feed_token
-
         settings = load_settings()
         with self._unit() as (session, _actor):
             # The key a server on this database signs with, as ``create_app`` chooses it.
             secret = settings.secret_key or ensure_secret(session=session)
-        url = f"{settings.base_url}/calendar/changes/{feed_token(secret, KIND, 0)}.ics"
-        return ChangeFeedOut(url=url, webcal="webcal://" + url.split("://", 1)[1])
+        return feed_address(settings.base_url, secret)
 
     def windows(self, kind: str | None, past: bool) -> list[WindowOut]:
         now = self._clock()
@@ -258,14 +238,14 @@ class LocalChanges(LocalBackend):
 
     def create_window(self, data: WindowIn) -> WindowOut:
         with self._unit(Role.responder) as (session, actor):
-            _check_may_edit(actor, data.kind)
+            windows.check_may_edit(actor, data.kind)
             made = windows.do_create_window(session=session, actor=actor, data=data)
             return windows.window_out(made, self._clock())
 
     def delete_window(self, window_id: int) -> WindowOut:
         with self._unit(Role.responder) as (session, actor):
             found = windows.access_window(session=session, window_id=window_id)
-            _check_may_edit(actor, found.kind)
+            windows.check_may_edit(actor, found.kind)
             gone = windows.window_out(found, self._clock())
             windows.do_delete_window(session=session, window=found)
             return gone
@@ -273,22 +253,6 @@ class LocalChanges(LocalBackend):
 
 def _conflict_out(conflict: Conflict) -> ConflictOut:
     return ConflictOut.model_validate(lifecycle.conflict_json(conflict))
-
-
-def _suspects_out(session: Session, ranked: list[gate.Ranked], now: datetime) -> list[SuspectOut]:
-    # As ``incident_api.suspects_out`` answers; that module would load the web framework.
-    shown = present.changes_out(session, [r.change for r in ranked], now, _base_url())
-    return [
-        SuspectOut(
-            change=c,
-            score=r.suspect.score,
-            reasons=r.suspect.reasons,
-            mark=r.mark.mark if r.mark else None,
-            note=r.mark.note if r.mark else "",
-            marked_by=present.person_ref(r.mark.marked_by) if r.mark else None,
-        )
-        for c, r in zip(shown, ranked, strict=True)
-    ]
 
 
 def _path(ref: str) -> str:
@@ -353,8 +317,6 @@ class RemoteChanges(RemoteBackend):
         self._send("DELETE", f"{_incident(incident)}/suspects/{quote(change.strip(), safe='')}")
 
     def feed(self) -> ChangeFeedOut:
-        from warroom.changes.feed_api import ChangeFeedOut
-
         return ChangeFeedOut.model_validate(self._call("GET", "/changes-feed"))
 
     def windows(self, kind: str | None, past: bool) -> list[WindowOut]:
