@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
 from warroom.access.models import Person
@@ -231,19 +231,45 @@ def _body(change: Change, found: list[Conflict], base_url: str) -> str:
     return "\n".join(lines)
 
 
+def _told_just_now(session: Session, incident: Incident, person_id: int, now: datetime) -> set[int]:
+    """Changes whose conflict with the incident was announced this moment to the commander as
+    their owner, implementer or authority (declaring both finds it and names the commander)."""
+    query = (
+        select(Change.id)
+        .join(ChangeConflict, ChangeConflict.change_id == Change.id)
+        .where(
+            ChangeConflict.incident_id == incident.id,
+            ChangeConflict.found_at == now,
+            or_(
+                Change.owner_id == person_id,
+                Change.implementer_id == person_id,
+                Change.authority_id == person_id,
+            ),
+        )
+    )
+    return set(session.scalars(query))
+
+
 def do_brief_commander(
     *, session: Session, incident: Incident, now: datetime, base_url: str
 ) -> int:
     """Tell a new incident commander which planned changes touch their incident."""
     held = commander_of(session=session, incident=incident)
+    if held is None:
+        return 0
     touching = select(ChangeConflict.change_id).where(ChangeConflict.incident_id == incident.id)
     query = (
         select(Change)
-        .where(Change.id.in_(touching), Change.state.not_in([s.value for s in ENDED]))
+        .where(
+            Change.id.in_(touching),
+            Change.state.not_in([s.value for s in ENDED]),
+            Change.planned_start < now + ANNOUNCE_AHEAD,
+        )
         .order_by(Change.planned_start, Change.id)
     )
-    changes = list(session.scalars(query))
-    if held is None or not changes:
+    told = _told_just_now(session, incident, held.person_id, now)
+    changes = [c for c in session.scalars(query) if c.id not in told]
+    if not changes:
         return 0
     lines = [
         f"Planned changes touch {format_ref(incident.id)} ({incident.severity}): {incident.title}",
