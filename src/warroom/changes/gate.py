@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from warroom.access.service import Actor
@@ -217,7 +217,14 @@ def do_go_no_go(*, session: Session, now: datetime, lead_minutes: int, base_url:
     found = evaluate(session=session, changes=changes, now=now)
     blocked = 0
     for change in changes:
-        change.checked_start = change.planned_start
+        # Past the ORM's version counter: a check is not an edit, and must not turn the next
+        # PATCH of someone who read the change a minute ago into a stale-version conflict.
+        session.execute(
+            update(Change)
+            .where(Change.id == change.id)
+            .values(checked_start=Change.planned_start)
+            .execution_options(synchronize_session=False)
+        )
         hits = found[change.id]
         if not hits:
             log(

@@ -180,18 +180,15 @@ def do_decide(
     return row
 
 
-def can_hold(
-    session: Session, change: Change, actor: Actor | None, incident: Incident | None
-) -> bool:
-    """Managers, the change's authority and owner, and the commander of an incident the change
-    conflicts with (or of the incident named) may hold it."""
+def can_hold(session: Session, change: Change, actor: Actor | None) -> bool:
+    """Managers, the change's authority and owner, and the commander of an active incident the
+    change conflicts with may hold it. Naming an incident grants nothing by itself: commanding
+    one incident is no licence to stop changes elsewhere."""
     if actor is None or actor.allows(Role.manager):
         return True
     if actor.person_id in {change.authority_id, change.owner_id}:
         return True
-    incidents = [incident] if incident else []
-    incidents += [i for i in _conflicting_incidents(session, change) if i is not incident]
-    return any(_commands(session, i, actor) for i in incidents)
+    return any(_commands(session, i, actor) for i in _conflicting_incidents(session, change))
 
 
 def _commands(session: Session, incident: Incident, actor: Actor) -> bool:
@@ -230,7 +227,7 @@ def do_hold(
 ) -> None:
     """Put the change on hold: on the change's timeline and on each incident behind the hold;
     its owner and implementer are told."""
-    if not can_hold(session, change, actor, incident):
+    if not can_hold(session, change, actor):
         raise PermissionDenied(
             "only the incident commander, the change authority or a manager holds a change"
         )
@@ -277,7 +274,7 @@ def do_release(
 ) -> None:
     if change.state != S.on_hold.value or not change.held_from:
         raise IllegalTransition("state", f"a {change.state} change is not on hold")
-    if not can_hold(session, change, actor, None):
+    if not can_hold(session, change, actor):
         raise PermissionDenied(
             "only the incident commander, the change authority or a manager releases a hold"
         )

@@ -77,7 +77,7 @@ def _may(session: Session, change: Change, actor: Actor) -> dict[str, bool]:
     """What the viewer is offered; the services check again when a form is sent."""
     state, act = S(change.state), actor.allows(Role.responder)
     kind = ChangeType(change.type)
-    holder = act and lifecycle.can_hold(session, change, actor, None)
+    holder = act and lifecycle.can_hold(session, change, actor)
     return {
         "can_move": act,
         "can_start": act and S.in_progress in allowed_next(state, kind, change.held_from),

@@ -47,10 +47,10 @@ class AtRiskRow:
         return format_change(self.change.id)
 
 
-def _may_hold(session: Session, change: Change, actor: Actor, incident: Incident) -> bool:
+def _may_hold(session: Session, change: Change, actor: Actor) -> bool:
     if not actor.allows(Role.responder) or ChangeState(change.state) not in HOLDABLE:
         return False
-    return lifecycle.can_hold(session, change, actor, incident)
+    return lifecycle.can_hold(session, change, actor)
 
 
 def at_risk_panel(session: Session, incident: Incident, view: PanelContext) -> dict[str, Any]:
@@ -60,8 +60,7 @@ def at_risk_panel(session: Session, incident: Incident, view: PanelContext) -> d
         return {}
     found = gate.at_risk(session=session, incident=incident, now=view.now, hours=AT_RISK_HOURS)
     rows = [
-        AtRiskRow(f.change, f.conflict, _may_hold(session, f.change, view.actor, incident))
-        for f in found
+        AtRiskRow(f.change, f.conflict, _may_hold(session, f.change, view.actor)) for f in found
     ]
     return {
         "template": "changes/_room_at_risk.html",

@@ -98,7 +98,7 @@ def create_window(
     windows.check_may_edit(actor, kind)  # an error page: the form is not offered to them
     try:
         data = window_in(values, actor.timezone)
-        window = windows.do_create_window(session=session, actor=actor, data=data)
+        window = windows.do_create_window(session=session, actor=actor, data=data, now=at)
     except (ValidationError, WarroomError) as exc:
         session.rollback()
         extra = {"values": values, "errors": field_errors(exc)}
@@ -110,11 +110,11 @@ def create_window(
 
 @router.post("/windows/{window_id:int}/delete")
 def delete_window(
-    window_id: int, request: Request, session: DbSession, actor: PageResponder
+    window_id: int, request: Request, session: DbSession, actor: PageResponder, at: Now
 ) -> Response:
     window = windows.access_window(session=session, window_id=window_id)
     windows.check_may_edit(actor, window.kind)
     name = window.name
-    windows.do_delete_window(session=session, window=window)
+    windows.do_delete_window(session=session, window=window, now=at)
     flash(request, f"“{name}” deleted.")
     return see_other("/windows")

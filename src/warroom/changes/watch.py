@@ -1,5 +1,6 @@
 """Conflicts are evaluated again, inside the transaction that caused it, whenever a change is
-saved, an incident opens or changes severity, scope or status, or an alert group gains a host.
+saved, an incident opens or changes severity, scope or status, an alert group gains a host, or
+a freeze is set or lifted.
 
 Why a reaction (``warroom.events.react``) and not an after-commit listener: the conflicts kept
 on a change, and the notices about new ones, must commit with their cause (a notice about an
@@ -100,8 +101,10 @@ def _refresh_for(
         change = access_change(session=session, ref=event.subject)
         now = event.data.get("at") or change.updated_at
         return lambda: do_refresh(session=session, changes=[change], now=now, base_url=base_url)
-    moved = (event.name.startswith("incident.") and kind in INCIDENT_KINDS) or (
-        event.name == "alert_group.updated" and event.data.get("grown")
+    moved = (
+        (event.name.startswith("incident.") and kind in INCIDENT_KINDS)
+        or (event.name == "alert_group.updated" and event.data.get("grown"))
+        or event.name == "window.changed"
     )
     if not moved:
         return None

@@ -14,6 +14,7 @@ from warroom.catalog.parties import check_assets
 from warroom.catalog.service import check_services
 from warroom.changes.schemas import WindowIn, WindowOut
 from warroom.errors import InvalidInput, NotFound, PermissionDenied
+from warroom.events import DomainEvent, emit
 from warroom.recurrence import BadRule, last_end, occurrences
 
 
@@ -31,7 +32,9 @@ def access_window(*, session: Session, window_id: int) -> MaintenanceWindow:
     return window
 
 
-def do_create_window(*, session: Session, actor: Actor | None, data: WindowIn) -> MaintenanceWindow:
+def do_create_window(
+    *, session: Session, actor: Actor | None, data: WindowIn, now: datetime | None = None
+) -> MaintenanceWindow:
     if data.ends_at <= data.starts_at:
         raise InvalidInput("ends_at", "must be after starts_at")
     if data.kind == "maintenance" and not data.assets and not data.services:
@@ -58,12 +61,24 @@ def do_create_window(*, session: Session, actor: Actor | None, data: WindowIn) -
     )
     session.add(window)
     session.flush()
+    _announce(session, window, "created", now)
     return window
 
 
-def do_delete_window(*, session: Session, window: MaintenanceWindow) -> None:
+def do_delete_window(
+    *, session: Session, window: MaintenanceWindow, now: datetime | None = None
+) -> None:
     session.delete(window)
     session.flush()
+    _announce(session, window, "deleted", now)  # after: the watch runs as it is emitted
+
+
+def _announce(session: Session, window: MaintenanceWindow, kind: str, now: datetime | None) -> None:
+    """A freeze set or lifted changes which planned changes conflict: the change watch checks
+    them again in this transaction."""
+    if window.kind == "freeze":
+        data: dict[str, object] = {"kind": kind, "at": now} if now else {"kind": kind}
+        emit(session, DomainEvent("window.changed", str(window.id), data))
 
 
 def last_moment(window: MaintenanceWindow) -> datetime | None:

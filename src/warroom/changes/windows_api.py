@@ -30,7 +30,7 @@ def list_windows(
 def create_window(body: WindowIn, session: DbSession, actor: Responder, at: Now) -> WindowOut:
     """A freeze or a maintenance window (managers); ``rrule`` repeats it (RFC 5545)."""
     windows.check_may_edit(actor, body.kind)
-    window = windows.do_create_window(session=session, actor=actor, data=body)
+    window = windows.do_create_window(session=session, actor=actor, data=body, now=at)
     return windows.window_out(window, at)
 
 
@@ -40,8 +40,8 @@ def show_window(window_id: int, session: DbSession, actor: Viewer, at: Now) -> W
 
 
 @router.delete("/windows/{window_id}", status_code=204, response_class=Response)
-def delete_window(window_id: int, session: DbSession, actor: Responder) -> Response:
+def delete_window(window_id: int, session: DbSession, actor: Responder, at: Now) -> Response:
     window = windows.access_window(session=session, window_id=window_id)
     windows.check_may_edit(actor, window.kind)
-    windows.do_delete_window(session=session, window=window)
+    windows.do_delete_window(session=session, window=window, now=at)
     return Response(status_code=204)

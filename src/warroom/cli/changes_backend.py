@@ -239,7 +239,9 @@ class LocalChanges(LocalBackend):
     def create_window(self, data: WindowIn) -> WindowOut:
         with self._unit(Role.responder) as (session, actor):
             windows.check_may_edit(actor, data.kind)
-            made = windows.do_create_window(session=session, actor=actor, data=data)
+            made = windows.do_create_window(
+                session=session, actor=actor, data=data, now=self._clock()
+            )
             return windows.window_out(made, self._clock())
 
     def delete_window(self, window_id: int) -> WindowOut:
@@ -247,7 +249,7 @@ class LocalChanges(LocalBackend):
             found = windows.access_window(session=session, window_id=window_id)
             windows.check_may_edit(actor, found.kind)
             gone = windows.window_out(found, self._clock())
-            windows.do_delete_window(session=session, window=found)
+            windows.do_delete_window(session=session, window=found, now=self._clock())
             return gone
 
 
