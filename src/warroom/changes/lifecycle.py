@@ -25,9 +25,9 @@ from warroom.changes.rules import (
     transition_error,
 )
 from warroom.changes.service import format_change, log
-from warroom.errors import Blocked, IllegalTransition, InvalidInput, PermissionDenied
+from warroom.errors import Blocked, IllegalTransition, PermissionDenied
 from warroom.incidents.models import Incident
-from warroom.incidents.rules import format_ref, parse_ref
+from warroom.incidents.rules import format_ref
 from warroom.incidents.service import ACTIVE_STATUSES, commander_of, record
 
 S = ChangeState
@@ -203,16 +203,6 @@ def _conflicting_incidents(session: Session, change: Change) -> list[Incident]:
         return []
     query = select(Incident).where(Incident.id.in_(ids), Incident.status.in_(ACTIVE_STATUSES))
     return list(session.scalars(query))
-
-
-def access_incident_ref(session: Session, ref: str | None) -> Incident | None:
-    if not ref:
-        return None
-    number = parse_ref(ref)
-    incident = session.get(Incident, number) if number is not None else None
-    if incident is None:
-        raise InvalidInput("incident", f"unknown incident {ref!r}")
-    return incident
 
 
 def do_hold(

@@ -82,7 +82,8 @@ def _person(session: Session, email: str | None, field: str) -> Person | None:
     return check_person(session=session, email=email, field=field) if email else None
 
 
-def _incident(session: Session, ref: str | None) -> Incident | None:
+def check_incident_ref(session: Session, ref: str | None) -> Incident | None:
+    """The incident a change names (``INC-7`` or ``7``); unknown ones name the field."""
     if not ref:
         return None
     number = parse_ref(ref)
@@ -102,7 +103,7 @@ def do_create_change(
     state: ChangeState = ChangeState.draft,
 ) -> Change:
     check_window(data.planned_start, data.planned_end)
-    incident = _incident(session, data.incident)
+    incident = check_incident_ref(session, data.incident)
     change = Change(
         title=data.title,
         type=data.type.value,
