@@ -26,6 +26,7 @@ MODEL_MODULES = (
     "warroom.alerts.models",
     "warroom.oncall.models",
     "warroom.changes.models",
+    "warroom.statuspage.models",
 )
 
 NAMING = {

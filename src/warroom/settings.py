@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = Field(default=2.0, gt=0)
     # The go/no-go check runs this many minutes before each change's planned start.
     change_check_minutes: int = Field(default=30, ge=1, le=1440)
+    # The public status page: its name and the time zone it shows times in (Statuspage's
+    # ``page.time_zone``); its address is ``public_url`` (or host and port) plus /status.
+    statuspage_name: str = "Status"
+    statuspage_time_zone: str = "Etc/UTC"
     # How long a worker holds the deliveries it claimed: a worker that dies mid-send delays them
     # by at most this much. Keep it well above the send timeouts.
     worker_lease_seconds: float = Field(default=60.0, gt=0)

@@ -1,0 +1,1 @@
+"""The public status page and the updates that reach it."""
