@@ -16,6 +16,7 @@ from warroom.demo.changes import load_changes
 from warroom.demo.oncall import load_oncall
 from warroom.demo.org import PEOPLE, SERVICES, TEAMS, DemoPerson, accounts
 from warroom.demo.plan import load_plan
+from warroom.demo.statuspage import load_statuspage
 from warroom.demo.stories import STORIES, Step, Story
 from warroom.incidents.declare import do_declare
 from warroom.incidents.models import Incident
@@ -55,6 +56,7 @@ def load_demo(*, session: Session, now: datetime) -> DemoResult:
     refs = [format_ref(play(session, story, people, now).id) for story in STORIES]
     load_oncall(session=session, now=now)
     load_changes(session=session, now=now)
+    load_statuspage(session=session, now=now)
     return DemoResult(True, accounts(), refs)
 
 
