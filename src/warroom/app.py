@@ -76,7 +76,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         finally:
             app.state.intake.close()
         return
-    from warroom.changes.watch import worker_jobs
+    from warroom.jobs import worker_jobs
     from warroom.oncall.worker import Worker
 
     worker = Worker.build(

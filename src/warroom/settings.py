@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     # ``page.time_zone``); its address is ``public_url`` (or host and port) plus /status.
     statuspage_name: str = "Status"
     statuspage_time_zone: str = "Etc/UTC"
+    # Minutes between updates by severity; when one is overdue the war room shows it and the
+    # communications lead (or the commander) is told. JSON in the environment.
+    update_cadence_minutes: dict[str, int] = Field(
+        default_factory=lambda: {"SEV1": 30, "SEV2": 60}
+    )
     # How long a worker holds the deliveries it claimed: a worker that dies mid-send delays them
     # by at most this much. Keep it well above the send timeouts.
     worker_lease_seconds: float = Field(default=60.0, gt=0)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from warroom.access.models import Person
 from warroom.changes.facts import Catalog, load_catalog, load_slots, slot_of, world_for
 from warroom.changes.models import Change, ChangeApproval, ChangeConflict
-from warroom.changes.notify import change_url, do_notify
+from warroom.changes.notify import change_url
 from warroom.changes.rules import (
     ENDED,
     ChangeState,
@@ -28,6 +28,7 @@ from warroom.changes.service import format_change, log
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import format_ref
 from warroom.incidents.service import commander_of, record
+from warroom.oncall.notices import do_notify
 
 # New conflicts of these kinds and severities are announced; the rest are shown, not sent.
 ANNOUNCED_REASONS = frozenset({Reason.incident, Reason.alert_group, Reason.dependency})

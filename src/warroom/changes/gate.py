@@ -13,13 +13,14 @@ from warroom.access.service import Actor
 from warroom.changes.conflicts import evaluate
 from warroom.changes.facts import incident_trouble, load_catalog, slot_of, troubles
 from warroom.changes.models import Change, ChangeMark
-from warroom.changes.notify import change_url, do_notify
+from warroom.changes.notify import change_url
 from warroom.changes.rules import ENDED, ChangeState, Conflict, Reason, Suspect, rank_suspects
 from warroom.changes.service import format_change, log
 from warroom.errors import InvalidInput
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import format_ref
 from warroom.incidents.service import record
+from warroom.oncall.notices import do_notify
 
 S = ChangeState
 HAPPENED = (S.in_progress.value, S.completed.value, S.failed.value, S.rolled_back.value)

@@ -14,7 +14,7 @@ from warroom.access.service import Actor
 from warroom.alerts.models import MaintenanceWindow
 from warroom.changes.conflicts import evaluate, stored
 from warroom.changes.models import Change, ChangeApproval
-from warroom.changes.notify import change_url, do_notify
+from warroom.changes.notify import change_url
 from warroom.changes.rules import (
     ENDED,
     HOLDABLE,
@@ -29,6 +29,7 @@ from warroom.errors import Blocked, IllegalTransition, PermissionDenied
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import format_ref
 from warroom.incidents.service import ACTIVE_STATUSES, commander_of, record
+from warroom.oncall.notices import do_notify
 
 S = ChangeState
 

@@ -61,7 +61,8 @@ def worker(
 ) -> None:
     """Run the background worker: escalations, sending pages and notices, handover reminders
     and alert checks. Run any number against one database; stop with SIGTERM or Ctrl-C."""
-    from warroom.changes.watch import ensure_change_watch, worker_jobs
+    from warroom.changes.watch import ensure_change_watch
+    from warroom.jobs import worker_jobs
     from warroom.logs import configure_logging
     from warroom.oncall.paging_hooks import ensure_paging
     from warroom.oncall.worker import Worker

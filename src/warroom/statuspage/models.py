@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warroom.access.models import Person
@@ -125,3 +125,16 @@ class PublicUpdate(Base):
     public_incident: Mapped[PublicIncident] = relationship(back_populates="updates")
     written_by: Mapped[Person | None] = relationship(foreign_keys=[written_by_id], lazy="joined")
     approved_by: Mapped[Person | None] = relationship(foreign_keys=[approved_by_id], lazy="joined")
+
+
+class UpdateReminder(Base):
+    """An overdue update the communications lead was told about: once per due time, however
+    many workers look."""
+
+    __tablename__ = "update_reminders"
+    __table_args__ = (UniqueConstraint("incident_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())

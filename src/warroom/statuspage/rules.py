@@ -156,3 +156,10 @@ def overall_uptime(days: Sequence[Day]) -> float | None:
     if not counted:
         return None
     return sum(d.uptime or 0.0 for d in counted) / len(counted)
+
+
+def next_update_due(severity: str, since: datetime, cadence: dict[str, int]) -> datetime | None:
+    """When the next update is due, ``since`` the last one published (or the declaration);
+    None for severities without a cadence."""
+    minutes = cadence.get(severity)
+    return since + timedelta(minutes=minutes) if minutes else None

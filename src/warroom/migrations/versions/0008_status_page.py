@@ -2,7 +2,7 @@
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-12-04 06:12:49.692273
+Create Date: 2026-12-04 06:15:16.528882
 """
 
 from collections.abc import Sequence
@@ -48,6 +48,21 @@ def upgrade() -> None:
             batch_op.f("ix_public_incidents_incident_id"), ["incident_id"], unique=False
         )
 
+    op.create_table(
+        "update_reminders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_update_reminders_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_update_reminders")),
+        sa.UniqueConstraint("incident_id", "due_at", name=op.f("uq_update_reminders_incident_id")),
+    )
     op.create_table(
         "public_updates",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -188,6 +203,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_public_updates_public_incident_id"))
 
     op.drop_table("public_updates")
+    op.drop_table("update_reminders")
     with op.batch_alter_table("public_incidents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_public_incidents_incident_id"))
 

@@ -1,0 +1,21 @@
+"""The worker's periodic jobs from the domains above on-call, gathered in one place for the
+composition roots (``create_app`` and ``warroom worker``): on-call runs them without knowing
+those domains."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from warroom.settings import Settings
+
+Job = tuple[str, Callable[[sessionmaker[Session], datetime], int]]
+
+
+def worker_jobs(settings: Settings) -> list[Job]:
+    from warroom.changes.watch import worker_jobs as change_jobs
+    from warroom.statuspage.cadence import worker_jobs as cadence_jobs
+
+    return [*change_jobs(settings), *cadence_jobs(settings)]
