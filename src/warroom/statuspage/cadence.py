@@ -20,7 +20,7 @@ from warroom.incidents.rules import IncidentRole, format_ref
 from warroom.incidents.service import ACTIVE_STATUSES, active_roles, record
 from warroom.oncall.notices import do_notify
 from warroom.settings import Settings
-from warroom.statuspage.models import PublicIncident, PublicUpdate, UpdateReminder
+from warroom.statuspage.models import CommsUpdate, PublicIncident, PublicUpdate, UpdateReminder
 from warroom.statuspage.rules import next_update_due
 
 
@@ -49,12 +49,32 @@ def last_published(session: Session, incident_ids: list[int]) -> dict[int, datet
     return {i: at for i, at in session.execute(query).all() if i is not None and at is not None}
 
 
+def last_sent(session: Session, incident_ids: list[int]) -> dict[int, CommsUpdate]:
+    """Each incident's latest update sent to any audience (with the time it promised next)."""
+    if not incident_ids:
+        return {}
+    query = (
+        select(CommsUpdate)
+        .where(CommsUpdate.incident_id.in_(incident_ids))
+        .order_by(CommsUpdate.created_at)
+    )
+    return {row.incident_id: row for row in session.scalars(query)}
+
+
 def due_for(session: Session, incidents: list[Incident], cadence: dict[str, int]) -> list[Due]:
-    last = last_published(session, [i.id for i in incidents])
+    """The next update due for each incident with a cadence: when the last one promised it,
+    else the cadence after the last update published or sent (or after the declaration)."""
+    ids = [i.id for i in incidents]
+    published, sent = last_published(session, ids), last_sent(session, ids)
     found = []
     for incident in incidents:
-        since = last.get(incident.id, incident.declared_at)
+        latest = sent.get(incident.id)
+        times = [incident.declared_at, published.get(incident.id)]
+        times.append(latest.created_at if latest is not None else None)
+        since = max(t for t in times if t is not None)
         due_at = next_update_due(incident.severity, since, cadence)
+        if latest is not None and latest.next_update_at and latest.created_at == since:
+            due_at = latest.next_update_at if due_at is not None else None
         if due_at is not None:
             found.append(Due(incident, since, due_at))
     return found
@@ -139,3 +159,9 @@ def worker_jobs(
             return do_remind_overdue(session=session, now=now, cadence=cadence)
 
     return [("update reminders", remind)]
+
+
+def last_sent_all(session: Session, incident_id: int) -> list[CommsUpdate]:
+    """Every update sent for the incident, newest first."""
+    query = select(CommsUpdate).where(CommsUpdate.incident_id == incident_id)
+    return list(session.scalars(query.order_by(CommsUpdate.created_at.desc(), CommsUpdate.id)))

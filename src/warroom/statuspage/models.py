@@ -138,3 +138,26 @@ class UpdateReminder(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CommsUpdate(Base):
+    """An update written once and sent to the audiences chosen: the status page (as a draft
+    for approval), internal stakeholders, affected customers."""
+
+    __tablename__ = "comms_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    audiences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    what_happened: Mapped[str] = mapped_column(Text)
+    doing: Mapped[str] = mapped_column(Text)
+    next_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    public_update_id: Mapped[int | None] = mapped_column(
+        ForeignKey("public_updates.id", ondelete="SET NULL")
+    )
+    # How many were written to, by audience: {"stakeholders": 4, "customers": 7}.
+    sent: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

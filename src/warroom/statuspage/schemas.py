@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from warroom.incidents.schemas import Strict, Title
+from warroom.statuspage.audiences import Audience
 from warroom.statuspage.rules import ComponentStatus, Impact
 
 
@@ -68,3 +69,17 @@ class UpdateIn(Strict):
 
 class ApproveIn(BaseModel):
     comment: str = Field(default="", max_length=2000)
+
+
+class CommsUpdateIn(Strict):
+    """Write once, send to the audiences chosen."""
+
+    audiences: list[Audience] = Field(min_length=1, max_length=3)
+    what_happened: Body
+    doing: Body
+    next_update_at: Aware | None = Field(default=None, description="When the next update comes")
+    status: str | None = Field(
+        default=None, description="The status page status (default: investigating, or as now)"
+    )
+    headline: str | None = Field(default=None, max_length=300, description="The public title")
+    components: list[AffectedIn] = Field(default_factory=list, max_length=200)

@@ -2,7 +2,7 @@
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-12-04 06:15:16.528882
+Create Date: 2026-12-04 06:18:23.443477
 """
 
 from collections.abc import Sequence
@@ -141,6 +141,43 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "comms_updates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("audiences", sa.JSON(), nullable=False),
+        sa.Column("what_happened", sa.Text(), nullable=False),
+        sa.Column("doing", sa.Text(), nullable=False),
+        sa.Column("next_update_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("public_update_id", sa.Integer(), nullable=True),
+        sa.Column("sent", sa.JSON(), nullable=False),
+        sa.Column("written_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_comms_updates_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["public_update_id"],
+            ["public_updates.id"],
+            name=op.f("fk_comms_updates_public_update_id_public_updates"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["written_by_id"],
+            ["people.id"],
+            name=op.f("fk_comms_updates_written_by_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_comms_updates")),
+    )
+    with op.batch_alter_table("comms_updates", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_comms_updates_incident_id"), ["incident_id"], unique=False
+        )
+
+    op.create_table(
         "public_incident_components",
         sa.Column("public_incident_id", sa.Integer(), nullable=False),
         sa.Column("component_id", sa.Integer(), nullable=False),
@@ -194,6 +231,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_public_incident_components_component_id"))
 
     op.drop_table("public_incident_components")
+    with op.batch_alter_table("comms_updates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_comms_updates_incident_id"))
+
+    op.drop_table("comms_updates")
     with op.batch_alter_table("status_components", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_status_components_service_id"))
         batch_op.drop_index(batch_op.f("ix_status_components_group_id"))
