@@ -38,6 +38,7 @@ def _routers() -> list[object]:
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.oncall import api as oncall_api
+    from warroom.statuspage import updates_api
     from warroom.web import health, live
 
     # Inbound webhooks first: routes are matched in order, and these carry the most requests.
@@ -56,6 +57,7 @@ def _routers() -> list[object]:
         correlation_api.router,
         *changes_api.routers(),
         *oncall_api.routers(),
+        updates_api.router,
         live.router,
     ]
 

@@ -46,9 +46,7 @@ class Settings(BaseSettings):
     statuspage_time_zone: str = "Etc/UTC"
     # Minutes between updates by severity; when one is overdue the war room shows it and the
     # communications lead (or the commander) is told. JSON in the environment.
-    update_cadence_minutes: dict[str, int] = Field(
-        default_factory=lambda: {"SEV1": 30, "SEV2": 60}
-    )
+    update_cadence_minutes: dict[str, int] = Field(default_factory=lambda: {"SEV1": 30, "SEV2": 60})
     # How long a worker holds the deliveries it claimed: a worker that dies mid-send delays them
     # by at most this much. Keep it well above the send timeouts.
     worker_lease_seconds: float = Field(default=60.0, gt=0)
