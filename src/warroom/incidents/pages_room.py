@@ -42,6 +42,7 @@ from warroom.incidents.service import (
 from warroom.incidents.service import tasks as load_tasks
 from warroom.incidents.service import timeline as load_timeline
 from warroom.incidents.update import do_update
+from warroom.settings import Settings
 from warroom.web.csrf import check_csrf
 from warroom.web.render import (
     PageRoute,
@@ -64,6 +65,7 @@ class PanelContext:
 
     actor: Actor
     now: datetime
+    settings: Settings | None = None  # the server's, for panels with a configured rule
 
 
 # Panels that domains above incidents add to the room (alert groups, say). ``web.pages``
@@ -78,7 +80,11 @@ def _panels(session: Session, incident: Incident, view: PanelContext) -> list[di
 
 
 def _room_context(
-    session: Session, incident: Incident, actor: Actor, at: datetime
+    session: Session,
+    incident: Incident,
+    actor: Actor,
+    at: datetime,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
     roles = active_roles(session=session, incident=incident)
     commander = next((r for r in roles if r.role == IncidentRole.commander), None)
@@ -100,7 +106,7 @@ def _room_context(
         "can_edit": actor.allows(Role.responder),
         "can_release": actor.allows(Role.manager)
         or (commander is not None and commander.person_id == actor.person_id),
-        "panels": _panels(session, incident, PanelContext(actor, at)),
+        "panels": _panels(session, incident, PanelContext(actor, at, settings)),
         "stream": f"/live/stream?incident={format_ref(incident.id)}",
         "page_url": f"/incidents/{format_ref(incident.id)}",
         "nav": "incidents",
@@ -117,7 +123,9 @@ def _room(
 ) -> Response:
     incident = access_incident(session=session, ref=ref, actor=actor)
     # The clock the ``Now`` dependency reads: the forms' handlers already hold theirs.
-    context = _room_context(session, incident, actor, clock_now(request)) | (extra or {})
+    settings = request.app.state.settings
+    context = _room_context(session, incident, actor, clock_now(request), settings)
+    context |= extra or {}
     return render(request, "room.html", context, status)
 
 

@@ -21,9 +21,11 @@ def routers() -> list[APIRouter]:
     from warroom.incidents import pages_room, pages_templates
     from warroom.oncall import web_pages as oncall_pages
     from warroom.oncall import web_pages_mine
+    from warroom.statuspage import pages_comms
 
     # In the room's order: what to hold now comes first.
     pages_room.ROOM_PANELS["changes_at_risk"] = change_room.at_risk_panel
+    pages_room.ROOM_PANELS["communications"] = pages_comms.comms_panel
     pages_room.ROOM_PANELS["alert_groups"] = alert_group_pages.room_panel
     pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
     pages_room.ROOM_PANELS["suspect_changes"] = change_room.suspects_panel
@@ -46,4 +48,5 @@ def routers() -> list[APIRouter]:
         pages_change.router,
         pages_windows.router,
         change_room.router,
+        pages_comms.router,
     ]
