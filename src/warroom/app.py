@@ -38,7 +38,8 @@ def _routers() -> list[object]:
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.oncall import api as oncall_api
-    from warroom.statuspage import updates_api
+    from warroom.statuspage import api as statuspage_api
+    from warroom.statuspage import subscribe_pages, subscribers_api, updates_api
     from warroom.web import health, live
 
     # Inbound webhooks first: routes are matched in order, and these carry the most requests.
@@ -56,8 +57,11 @@ def _routers() -> list[object]:
         templates_api.router,
         correlation_api.router,
         *changes_api.routers(),
+        statuspage_api.router,
         *oncall_api.routers(),
         updates_api.router,
+        subscribers_api.router,
+        subscribe_pages.router,
         live.router,
     ]
 
@@ -120,6 +124,10 @@ def create_app(
     from warroom.changes.watch import install_change_watch
 
     install_change_watch(sessions, base_url=settings.base_url)
+    from warroom.statuspage.notify import Page, install_subscriber_notices
+
+    page = Page(settings.base_url, secret, settings.statuspage_name)
+    install_subscriber_notices(sessions, page=page)
 
     app = FastAPI(
         title="warroom",

@@ -60,7 +60,15 @@ def verify_signature(
         raise BadSignature("signature does not match the body")
 
 
+# Deliveries whose body is already the document to post (a status page subscriber's webhook
+# in Statuspage's shape, which its receivers parse as is).
+RAW_PURPOSES = frozenset({"status_webhook"})
+
+
 def payload(message: Message) -> dict[str, object]:
+    if message.purpose in RAW_PURPOSES:
+        document: dict[str, object] = json.loads(message.body)
+        return document
     return {
         "delivery_id": message.delivery_id,
         "purpose": message.purpose,

@@ -161,3 +161,20 @@ class CommsUpdate(Base):
     sent: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Subscriber(Base):
+    """Someone told when the status page changes: an email address (confirmed by a link sent
+    to it before anything else is) or a webhook (added by staff), for every component or for
+    the components chosen."""
+
+    __tablename__ = "status_subscribers"
+    __table_args__ = (UniqueConstraint("kind", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # email, webhook
+    address: Mapped[str] = mapped_column(String(2000))
+    # Component ids; empty: every component (and incidents that name none).
+    components: Mapped[list[int]] = mapped_column(JSON, default=list)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

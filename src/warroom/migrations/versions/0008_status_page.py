@@ -2,7 +2,7 @@
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-12-04 06:18:23.443477
+Create Date: 2026-12-04 06:23:46.907316
 """
 
 from collections.abc import Sequence
@@ -17,6 +17,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "status_subscribers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("address", sa.String(length=2000), nullable=False),
+        sa.Column("components", sa.JSON(), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_status_subscribers")),
+        sa.UniqueConstraint("kind", "address", name=op.f("uq_status_subscribers_kind")),
+    )
     op.create_table(
         "public_incidents",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -249,3 +260,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_public_incidents_incident_id"))
 
     op.drop_table("public_incidents")
+    op.drop_table("status_subscribers")
