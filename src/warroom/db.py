@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "warroom.oncall.models",
     "warroom.changes.models",
     "warroom.statuspage.models",
+    "warroom.sentiment.models",
 )
 
 NAMING = {

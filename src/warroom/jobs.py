@@ -16,6 +16,12 @@ Job = tuple[str, Callable[[sessionmaker[Session], datetime], int]]
 
 def worker_jobs(settings: Settings) -> list[Job]:
     from warroom.changes.watch import worker_jobs as change_jobs
+    from warroom.sentiment.feeds import worker_jobs as mention_jobs
+    from warroom.sentiment.service import VaderScorer
     from warroom.statuspage.cadence import worker_jobs as cadence_jobs
 
-    return [*change_jobs(settings), *cadence_jobs(settings)]
+    return [
+        *change_jobs(settings),
+        *cadence_jobs(settings),
+        *mention_jobs(settings, VaderScorer()),
+    ]

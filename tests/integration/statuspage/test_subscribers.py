@@ -66,7 +66,7 @@ def subscribe(client: TestClient, email: str, *codes: str) -> None:
 
 
 def link_in(body: str, action: str) -> str:
-    found = [m for m in LINK.findall(body) if m.endswith(action)]
+    found: list[str] = [m for m in LINK.findall(body) if m.endswith(action)]
     assert found, body
     return found[0]
 

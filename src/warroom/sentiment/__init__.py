@@ -1,0 +1,1 @@
+"""The public-sentiment watch: mentions of us in public, scored, charted per incident."""

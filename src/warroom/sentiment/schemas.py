@@ -1,0 +1,44 @@
+"""Request bodies for mentions and feeds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from warroom.incidents.schemas import Strict
+from warroom.sentiment.rules import Outreach
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must include a time zone offset, e.g. 2026-11-23T03:10:00Z")
+    return value.astimezone(UTC)
+
+
+Aware = Annotated[datetime, AfterValidator(_aware)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+
+
+class MentionIn(Strict):
+    text: Text
+    posted_at: Aware
+    author: str = Field(default="", max_length=200)
+    url: str = Field(default="", max_length=2000)
+    id: str | None = Field(default=None, max_length=500, description="The sender's own id")
+
+
+class MentionsIn(Strict):
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    mentions: list[MentionIn] = Field(min_length=1, max_length=1000)
+
+
+class OutreachIn(Strict):
+    status: Outreach
+    note: str = Field(default="", max_length=2000)
+
+
+class FeedIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
