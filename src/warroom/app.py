@@ -38,6 +38,7 @@ def _routers() -> list[object]:
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.oncall import api as oncall_api
+    from warroom.sentiment import api as sentiment_api
     from warroom.statuspage import api as statuspage_api
     from warroom.statuspage import subscribe_pages, subscribers_api, updates_api
     from warroom.web import health, live
@@ -62,6 +63,7 @@ def _routers() -> list[object]:
         updates_api.router,
         subscribers_api.router,
         subscribe_pages.router,
+        sentiment_api.router,
         live.router,
     ]
 
@@ -143,6 +145,9 @@ def create_app(
     from warroom.alerts.intake import Intake
 
     app.state.intake = Intake(sessions)
+    from warroom.sentiment.service import VaderScorer
+
+    app.state.scorer = VaderScorer()  # replaceable: anything with ``score(text) -> float``
     install_handlers(app)
     for router in _routers() + _page_routers():
         app.include_router(router)  # type: ignore[arg-type]
