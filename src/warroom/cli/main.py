@@ -16,6 +16,7 @@ from warroom.cli import (
     paging,
     plan,
     setup,
+    statuspage,
     tokens,
     worker,
 )
@@ -57,6 +58,7 @@ app.add_typer(paging.pages_app, name="page")
 app.add_typer(paging.policies_app, name="policy")
 app.add_typer(changes.change_app, name="change")
 app.add_typer(changes.window_app, name="window")
+app.add_typer(statuspage.statuspage_app, name="statuspage")
 incidents.app.command("page")(paging.page_incident)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from warroom.catalog.models import Service
 from warroom.catalog.service import access_service
 from warroom.errors import Conflict, InvalidInput, NotFound
 from warroom.events import DomainEvent, emit
@@ -53,6 +54,13 @@ def check_component(session: Session, ref: str, field: str) -> StatusComponent:
         raise InvalidInput(field, f"unknown component {ref!r}") from None
 
 
+def check_service(session: Session, name: str) -> Service:
+    try:
+        return access_service(session=session, name=name)
+    except NotFound:
+        raise InvalidInput("service", f"unknown service {name!r}") from None
+
+
 def do_create_component(*, session: Session, data: ComponentIn, now: datetime) -> StatusComponent:
     if session.scalar(select(StatusComponent.id).where(StatusComponent.name == data.name)):
         raise Conflict(f"a component named {data.name!r} exists")
@@ -61,7 +69,7 @@ def do_create_component(*, session: Session, data: ComponentIn, now: datetime) -
         raise InvalidInput("group", f"{group.name!r} is not a group")
     if data.is_group and group is not None:
         raise InvalidInput("group", "groups do not nest")
-    service = access_service(session=session, name=data.service) if data.service else None
+    service = check_service(session, data.service) if data.service else None
     component = StatusComponent(
         code=new_code(),
         name=data.name,

@@ -207,16 +207,18 @@ def _apply_status(public: PublicIncident, status: str, now: datetime) -> None:
 
 
 def _apply_components(session: Session, update: PublicUpdate, now: datetime) -> None:
-
+    # A new list of new items: the JSON column sees no change made inside the loaded one.
+    applied = []
     for item in update.affected_components:
         component = check_component(session, item["code"], "components")
-        item["old_status"] = component.status
+        applied.append({**item, "old_status": component.status})
         do_set_status(
             session=session,
             component=component,
             status=ComponentStatus(item["new_status"]),
             now=now,
         )
+    update.affected_components = applied
 
 
 def _note_published(

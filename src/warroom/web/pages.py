@@ -21,14 +21,18 @@ def routers() -> list[APIRouter]:
     from warroom.incidents import pages_room, pages_templates
     from warroom.oncall import web_pages as oncall_pages
     from warroom.oncall import web_pages_mine
+    from warroom.sentiment import pages_room as sentiment_room
     from warroom.statuspage import pages_comms
+    from warroom.statuspage import pages_room as status_room
 
     # In the room's order: what to hold now comes first.
     pages_room.ROOM_PANELS["changes_at_risk"] = change_room.at_risk_panel
     pages_room.ROOM_PANELS["communications"] = pages_comms.comms_panel
+    pages_room.ROOM_PANELS["status_page"] = status_room.public_panel
     pages_room.ROOM_PANELS["alert_groups"] = alert_group_pages.room_panel
     pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
     pages_room.ROOM_PANELS["suspect_changes"] = change_room.suspects_panel
+    pages_room.ROOM_PANELS["public_sentiment"] = sentiment_room.sentiment_panel
     return [
         access_pages.router,
         incident_pages.router,
@@ -49,4 +53,5 @@ def routers() -> list[APIRouter]:
         pages_windows.router,
         change_room.router,
         pages_comms.router,
+        status_room.router,
     ]
