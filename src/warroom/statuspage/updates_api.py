@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from warroom.access.deps import DbSession, Now, Responder, Viewer
+from warroom.incidents.models import Incident
 from warroom.incidents.service import access_incident
 from warroom.settings import Settings
-from warroom.statuspage import cadence, updates
+from warroom.statuspage import cadence, followup, updates
 from warroom.statuspage.models import CommsUpdate, PublicUpdate
 from warroom.statuspage.schemas import CommsUpdateIn
 
@@ -129,3 +130,47 @@ def due(
         overdue=found.overdue(at),
         minutes_left=found.minutes_left(at),
     )
+
+
+class AffectedOut(BaseModel):
+    customer: str
+    tier: int
+    services: list[str]
+    outage_minutes: float
+    budget_share: float | None  # of the month's allowed downtime (1.0: all of it)
+    response_missed: bool
+    task_id: int | None
+    task_status: str | None
+
+
+def _affected(session: DbSession, incident: Incident, at: datetime) -> list[AffectedOut]:
+    return [
+        AffectedOut(
+            customer=e.customer.name,
+            tier=e.customer.tier,
+            services=e.services,
+            outage_minutes=round(e.outage_minutes, 1),
+            budget_share=round(e.budget_share, 3) if e.budget_share is not None else None,
+            response_missed=e.response_missed,
+            task_id=e.task.id if e.task else None,
+            task_status=e.task.status if e.task else None,
+        )
+        for e in followup.affected(session, incident, at)
+    ]
+
+
+@router.get("/{ref}/affected-customers", response_model=list[AffectedOut])
+def affected_customers(ref: str, session: DbSession, actor: Viewer, at: Now) -> list[AffectedOut]:
+    """Customers with an SLA on an impacted service, most affected first (tier, then the share
+    of their month's downtime budget used), with their follow-up task if there is one."""
+    incident = access_incident(session=session, ref=ref, actor=actor)
+    return _affected(session, incident, at)
+
+
+@router.post("/{ref}/affected-customers/outreach", response_model=list[AffectedOut])
+def plan_outreach(ref: str, session: DbSession, actor: Responder, at: Now) -> list[AffectedOut]:
+    """An outreach task on the incident for each of the most affected customers without one."""
+    incident = access_incident(session=session, ref=ref, actor=actor)
+    followup.do_plan_outreach(session=session, incident=incident, actor=actor, now=at)
+    session.flush()
+    return _affected(session, incident, at)

@@ -1,0 +1,109 @@
+"""After an incident: the customers it hurt most, by their tier and how much of their SLA it
+used (the month's allowed downtime it consumed, a missed response time), each with an
+outreach task on the incident so the follow-up is tracked like any other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warroom.access.service import Actor
+from warroom.catalog.models import Customer, CustomerSla
+from warroom.incidents.models import Incident, Task
+from warroom.incidents.schemas import TaskCreate
+from warroom.incidents.tasks import do_add_task
+
+MONTH = timedelta(days=30)  # the period availability targets are usually measured over
+TASK_PREFIX = "Customer follow-up: "
+
+
+@dataclass(frozen=True)
+class Exposure:
+    customer: Customer
+    services: list[str]
+    outage_minutes: float
+    budget_share: float | None  # of the month's allowed downtime, worst service; None: no target
+    response_missed: bool
+    task: Task | None
+
+
+def outage(incident: Incident, now: datetime) -> timedelta:
+    start = incident.started_at or incident.declared_at
+    end = incident.mitigated_at or incident.resolved_at or now
+    return max(end - start, timedelta(0))
+
+
+def budget_share(target: float | None, down: timedelta) -> float | None:
+    """How much of a month's allowed downtime ``down`` used (1.0: all of it)."""
+    if target is None or target >= 100:
+        return None
+    allowed = MONTH * (1 - target / 100)
+    return down / allowed
+
+
+def affected(session: Session, incident: Incident, now: datetime) -> list[Exposure]:
+    """Customers with an SLA on an impacted service, most affected first: tier, then share of
+    the downtime budget used, then a missed response time."""
+    ids = {s.id: s.name for s in incident.services}
+    if not ids:
+        return []
+    rows = session.scalars(select(CustomerSla).where(CustomerSla.service_id.in_(list(ids))))
+    by_customer: dict[int, list[CustomerSla]] = {}
+    for row in rows:
+        by_customer.setdefault(row.customer_id, []).append(row)
+    tasks = _tasks(session, incident)
+    down = outage(incident, now)
+    found = [_exposure(session.get(Customer, cid), slas, ids, down, incident, tasks)
+             for cid, slas in by_customer.items()]  # fmt: skip
+    kept = [e for e in found if e is not None]
+    return sorted(kept, key=lambda e: (e.customer.tier, -(e.budget_share or 0), e.customer.name))
+
+
+def _exposure(
+    customer: Customer | None,
+    slas: list[CustomerSla],
+    names: dict[int, str],
+    down: timedelta,
+    incident: Incident,
+    tasks: dict[str, Task],
+) -> Exposure | None:
+    if customer is None:
+        return None
+    shares = [budget_share(s.availability_target, down) for s in slas]
+    known = [s for s in shares if s is not None]
+    acked = incident.acknowledged_at or incident.declared_at
+    waited = acked - (incident.detected_at or incident.declared_at)
+    missed = any(
+        s.response_minutes is not None and waited > timedelta(minutes=s.response_minutes)
+        for s in slas
+    )
+    return Exposure(
+        customer=customer,
+        services=sorted(names[s.service_id] for s in slas),
+        outage_minutes=down.total_seconds() / 60,
+        budget_share=max(known) if known else None,
+        response_missed=missed,
+        task=tasks.get(customer.name),
+    )
+
+
+def _tasks(session: Session, incident: Incident) -> dict[str, Task]:
+    query = select(Task).where(Task.incident_id == incident.id, Task.title.startswith(TASK_PREFIX))
+    return {t.title.removeprefix(TASK_PREFIX): t for t in session.scalars(query)}
+
+
+def do_plan_outreach(
+    *, session: Session, incident: Incident, actor: Actor | None, now: datetime, limit: int = 20
+) -> list[Task]:
+    """An outreach task for each of the most affected customers without one yet."""
+    made = []
+    for exposure in affected(session, incident, now)[:limit]:
+        if exposure.task is None:
+            data = TaskCreate(title=f"{TASK_PREFIX}{exposure.customer.name}")
+            made.append(
+                do_add_task(session=session, incident=incident, actor=actor, data=data, now=now)
+            )
+    return made

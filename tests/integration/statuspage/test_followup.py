@@ -1,0 +1,55 @@
+"""After the incident (SQLite and PostgreSQL): the customers it hurt most, by tier and the
+share of their SLA's monthly downtime budget it used, each given a tracked outreach task once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import Clock, User
+from tests.integration.incidents.helpers import declare
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def test_the_most_affected_customers_come_first_and_each_gets_one_outreach_task(
+    client: TestClient, admin: User, clock: Clock
+) -> None:
+    for name in ("orders", "wiki"):
+        ok(client.post("/api/v1/services", json={"name": name, "tier": 1},
+                       headers=admin.headers), 201)  # fmt: skip
+    customers = (
+        ("Big Corp", 1, [{"service": "orders", "availability_target": 99.9}]),
+        ("Small Shop", 3, [{"service": "orders", "availability_target": 99.5}]),
+        ("Strict Ltd", 1, [{"service": "orders", "availability_target": 99.99,
+                            "response_minutes": 5}]),
+        ("Wiki Fans", 1, [{"service": "wiki"}]),
+    )  # fmt: skip
+    for name, tier, slas in customers:
+        body = {"name": name, "tier": tier, "slas": slas}
+        ok(client.post("/api/v1/customers", json=body, headers=admin.headers), 201)
+    ref = declare(client, admin, severity="SEV2", services=["orders"])["ref"]
+    clock.advance(minutes=43)
+    resolve = {"status": "resolved", "message": "Back"}
+    ok(client.patch(f"/api/v1/incidents/{ref}", json=resolve, headers=admin.headers))
+    url = f"/api/v1/incidents/{ref}/affected-customers"
+    found = ok(client.get(url, headers=admin.headers))
+    assert [(c["customer"], c["budget_share"]) for c in found] == [
+        ("Strict Ltd", 9.954),  # 43 min of a 4.3 min budget
+        ("Big Corp", 0.995),
+        ("Small Shop", 0.199),
+    ]
+    assert found[0]["outage_minutes"] == 43.0
+    assert all(c["task_id"] is None for c in found)
+    planned = ok(client.post(f"{url}/outreach", headers=admin.headers))
+    assert [c["task_status"] for c in planned] == ["open", "open", "open"]
+    again = ok(client.post(f"{url}/outreach", headers=admin.headers))
+    assert [c["task_id"] for c in again] == [c["task_id"] for c in planned]  # once each
+    tasks = ok(client.get(f"/api/v1/incidents/{ref}", headers=admin.headers))["tasks"]
+    titles = [t["title"] for t in tasks if t["title"].startswith("Customer follow-up")]
+    assert sorted(titles) == [f"Customer follow-up: {n}" for n in ("Big Corp", "Small Shop",
+                                                                   "Strict Ltd")]  # fmt: skip
