@@ -10,8 +10,10 @@ from warroom.cli import (
     catalog,
     catalog_parties,
     changes,
+    comms,
     correlation,
     incidents,
+    mentions,
     oncall,
     paging,
     plan,
@@ -59,6 +61,9 @@ app.add_typer(paging.policies_app, name="policy")
 app.add_typer(changes.change_app, name="change")
 app.add_typer(changes.window_app, name="window")
 app.add_typer(statuspage.statuspage_app, name="statuspage")
+app.add_typer(comms.comms_app, name="comms")
+app.add_typer(comms.subscriber_app, name="subscriber")
+app.add_typer(mentions.mention_app, name="mention")
 incidents.app.command("page")(paging.page_incident)
 
 
