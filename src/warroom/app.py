@@ -40,12 +40,13 @@ def _routers() -> list[object]:
     from warroom.oncall import api as oncall_api
     from warroom.sentiment import api as sentiment_api
     from warroom.statuspage import api as statuspage_api
-    from warroom.statuspage import subscribe_pages, subscribers_api, updates_api
+    from warroom.statuspage import public_api, subscribe_pages, subscribers_api, updates_api
     from warroom.web import health, live
 
     # Inbound webhooks first: routes are matched in order, and these carry the most requests.
     return [
         pagerduty_api.router,
+        *public_api.routers(),
         alerts_api.router,
         health.router,
         access_api.router,
@@ -130,6 +131,12 @@ def create_app(
 
     page = Page(settings.base_url, secret, settings.statuspage_name)
     install_subscriber_notices(sessions, page=page)
+    exporter = None
+    if settings.statuspage_export_dir is not None:
+        from warroom.statuspage.export import Exporter
+
+        exporter = Exporter(sessions, settings, clock, settings.statuspage_export_dir)
+        exporter.start(dispatcher)
 
     app = FastAPI(
         title="warroom",
@@ -142,6 +149,7 @@ def create_app(
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, sessions
     app.state.dispatcher, app.state.clock = dispatcher, clock
     app.state.secret_key = secret
+    app.state.exporter = exporter
     from warroom.alerts.intake import Intake
 
     app.state.intake = Intake(sessions)

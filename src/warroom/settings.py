@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # ``page.time_zone``); its address is ``public_url`` (or host and port) plus /status.
     statuspage_name: str = "Status"
     statuspage_time_zone: str = "Etc/UTC"
+    # A directory kept as a static copy of the public page after every change (None: off).
+    statuspage_export_dir: Path | None = None
     # Minutes between updates by severity; when one is overdue the war room shows it and the
     # communications lead (or the commander) is told. JSON in the environment.
     # How often the worker reads each RSS/Atom feed of public mentions.

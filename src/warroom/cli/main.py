@@ -19,6 +19,7 @@ from warroom.cli import (
     plan,
     setup,
     statuspage,
+    statuspage_export,
     tokens,
     worker,
 )
@@ -60,6 +61,7 @@ app.add_typer(paging.pages_app, name="page")
 app.add_typer(paging.policies_app, name="policy")
 app.add_typer(changes.change_app, name="change")
 app.add_typer(changes.window_app, name="window")
+statuspage.statuspage_app.command("export")(statuspage_export.export)
 app.add_typer(statuspage.statuspage_app, name="statuspage")
 app.add_typer(comms.comms_app, name="comms")
 app.add_typer(comms.subscriber_app, name="subscriber")

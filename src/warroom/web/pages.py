@@ -21,7 +21,9 @@ def routers() -> list[APIRouter]:
     from warroom.incidents import pages_room, pages_templates
     from warroom.oncall import web_pages as oncall_pages
     from warroom.oncall import web_pages_mine
+    from warroom.sentiment import pages as sentiment_pages
     from warroom.sentiment import pages_room as sentiment_room
+    from warroom.statuspage import pages_admin as status_admin
     from warroom.statuspage import pages_comms
     from warroom.statuspage import pages_room as status_room
 
@@ -54,4 +56,6 @@ def routers() -> list[APIRouter]:
         change_room.router,
         pages_comms.router,
         status_room.router,
+        status_admin.router,
+        sentiment_pages.router,
     ]
