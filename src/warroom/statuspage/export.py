@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from warroom.statuspage.public_site import documents
 log = logging.getLogger("warroom.statuspage")
 STATIC = Path(__file__).parent.parent / "web" / "static"
 ASSETS = ("app.css", "status.css")  # what the public pages link to
+REFRESH_SECONDS = 60
 MARKER = ".warroom-status-export"  # only a directory holding it is ever cleaned
 
 
@@ -77,8 +79,18 @@ def do_export(
     *, sessions: sessionmaker[Session], settings: Settings, now: datetime, directory: Path
 ) -> list[str]:
     with sessions() as session:
+        read_one_snapshot(session)
         site = documents(session, settings, now)
     return write_site(site, directory)
+
+
+def read_one_snapshot(session: Session) -> None:
+    """Every query of the export sees the same moment: without this each SELECT sees the
+    database as it is then, and a change committed midway would be half in the files."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN")
+    else:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 class Exporter:
@@ -109,11 +121,14 @@ class Exporter:
 
     def _run(self) -> None:
         while True:
-            self.due.wait()
+            # Also once a minute without a change: a missed event or a failed write heals.
+            self.due.wait(timeout=REFRESH_SECONDS)
             self.due.clear()
             try:
                 do_export(sessions=self.sessions, settings=self.settings, now=self.clock(),
                           directory=self.directory)  # fmt: skip
             except Exception:
-                log.exception("exporting the status page failed; trying again on the next change")
+                log.exception("exporting the status page failed; trying again in a second")
+                time.sleep(1)
+                self.due.set()
             self.written.set()
