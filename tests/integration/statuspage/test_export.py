@@ -57,7 +57,7 @@ def publish(app: FastAPI, name: str, user: User) -> str:
         return public.code
 
 
-def settled(file: Path, live: bytes, seconds: float = 60) -> None:
+def settled(file: Path, live: bytes, seconds: float = 90) -> None:
     """Wait until ``file`` holds ``live``; fail showing the difference."""
     deadline = time.monotonic() + seconds
     while file.read_bytes() != live and time.monotonic() < deadline:
