@@ -19,21 +19,25 @@ from rich.table import Table
 from rich.text import Text
 
 from warroom.cli.mentions_backend import (
-    BucketOut,
-    FeedOut,
     LocalMentions,
-    MentionOut,
     MentionQuery,
     MentionsBackend,
-    PictureOut,
-    ReceivedOut,
     RemoteMentions,
 )
 from warroom.cli.options import AsOpt, JsonOpt, RefArg, TokenOpt, TzOpt, UrlOpt
 from warroom.cli.problems import invalid
 from warroom.cli.render import when
 from warroom.cli.run import DomainRun, Target, parse_time, running_with
-from warroom.sentiment.schemas import FeedIn, MentionsIn, OutreachIn
+from warroom.sentiment.schemas import (
+    BucketOut,
+    FeedIn,
+    FeedOut,
+    MentionOut,
+    MentionsIn,
+    OutreachIn,
+    PictureOut,
+    ReceivedOut,
+)
 
 mention_app = typer.Typer(
     no_args_is_help=True,

@@ -9,11 +9,10 @@ unnoticed."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Protocol
 from urllib.parse import quote
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from warroom.access.rules import Role
@@ -27,7 +26,16 @@ from warroom.incidents.service import access_incident
 from warroom.sentiment import feeds, service
 from warroom.sentiment.models import Mention, MentionFeed
 from warroom.sentiment.rules import Outreach, Scorer
-from warroom.sentiment.schemas import FeedIn, MentionsIn, OutreachIn
+from warroom.sentiment.schemas import (
+    BucketOut,
+    FeedIn,
+    FeedOut,
+    MentionOut,
+    MentionsIn,
+    OutreachIn,
+    PictureOut,
+    ReceivedOut,
+)
 
 MENTIONS = "/mentions"
 FEEDS = "/mention-feeds"
@@ -38,50 +46,6 @@ class MentionQuery(Strict):
 
     outreach: list[Outreach] = Field(default_factory=list)
     limit: int = Field(default=200, ge=1, le=1000)
-
-
-class MentionOut(BaseModel):
-    id: int
-    source: str
-    author: str
-    text: str
-    url: str
-    posted_at: datetime
-    score: float
-    label: str
-    incident: str | None
-    outreach: str
-    outreach_note: str
-
-
-class ReceivedOut(BaseModel):
-    received: int
-    new: int
-    queued: int
-
-
-class BucketOut(BaseModel):
-    start: datetime
-    count: int
-    negative: int
-    negative_share: float
-
-
-class PictureOut(BaseModel):
-    total: int
-    negative: int
-    negative_share: float
-    queued: int
-    buckets: list[BucketOut]
-    worst: list[MentionOut]
-
-
-class FeedOut(BaseModel):
-    id: int
-    name: str
-    url: str
-    polled_at: datetime | None
-    last_error: str | None
 
 
 class MentionsBackend(Protocol):

@@ -3,11 +3,9 @@ or a CSV file), the outreach queue, an incident's picture, and the feeds polled.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from warroom.access.deps import DbSession, Manager, Now, Responder, Viewer
@@ -17,54 +15,19 @@ from warroom.incidents.service import access_incident
 from warroom.sentiment import feeds, service
 from warroom.sentiment.models import Mention, MentionFeed
 from warroom.sentiment.rules import Outreach, Scorer
-from warroom.sentiment.schemas import FeedIn, MentionsIn, OutreachIn
+from warroom.sentiment.schemas import (
+    BucketOut,
+    FeedIn,
+    FeedOut,
+    MentionOut,
+    MentionsIn,
+    OutreachIn,
+    PictureOut,
+    ReceivedOut,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["sentiment"])
 MAX_CSV_BYTES = 5_000_000
-
-
-class MentionOut(BaseModel):
-    id: int
-    source: str
-    author: str
-    text: str
-    url: str
-    posted_at: datetime
-    score: float
-    label: str
-    incident: str | None
-    outreach: str
-    outreach_note: str
-
-
-class ReceivedOut(BaseModel):
-    received: int
-    new: int
-    queued: int
-
-
-class BucketOut(BaseModel):
-    start: datetime
-    count: int
-    negative: int
-    negative_share: float
-
-
-class PictureOut(BaseModel):
-    total: int
-    negative: int
-    negative_share: float
-    queued: int
-    buckets: list[BucketOut]
-    worst: list[MentionOut]
-
-
-class FeedOut(BaseModel):
-    id: int
-    name: str
-    url: str
-    polled_at: datetime | None
-    last_error: str | None
 
 
 def mention_out(m: Mention) -> MentionOut:

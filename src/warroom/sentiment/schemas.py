@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from warroom.incidents.schemas import Strict
 from warroom.sentiment.rules import Outreach
@@ -42,3 +42,47 @@ class OutreachIn(Strict):
 class FeedIn(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
+
+
+class MentionOut(BaseModel):
+    id: int
+    source: str
+    author: str
+    text: str
+    url: str
+    posted_at: datetime
+    score: float
+    label: str
+    incident: str | None
+    outreach: str
+    outreach_note: str
+
+
+class ReceivedOut(BaseModel):
+    received: int
+    new: int
+    queued: int
+
+
+class BucketOut(BaseModel):
+    start: datetime
+    count: int
+    negative: int
+    negative_share: float
+
+
+class PictureOut(BaseModel):
+    total: int
+    negative: int
+    negative_share: float
+    queued: int
+    buckets: list[BucketOut]
+    worst: list[MentionOut]
+
+
+class FeedOut(BaseModel):
+    id: int
+    name: str
+    url: str
+    polled_at: datetime | None
+    last_error: str | None
