@@ -3,9 +3,9 @@
 or plan outreach, a viewer to read, a manager for subscribers) or over HTTP. Both answer with
 the API's documents and raise ``Problem``.
 
-The answer models repeat those of ``statuspage/updates_api.py`` and ``subscribers_api.py``:
-importing them would load the web framework on every command. The tests compare the two
-documents, so they cannot drift apart unnoticed."""
+The answer models are the API's (``statuspage/answers.py``); the subscriber's repeats the one
+in ``subscribers_api.py``, whose module would load the web framework on every command. The
+tests compare the two documents, so they cannot drift apart unnoticed."""
 
 from __future__ import annotations
 
@@ -25,52 +25,17 @@ from warroom.incidents.schemas import Strict
 from warroom.incidents.service import access_incident
 from warroom.settings import load_settings
 from warroom.statuspage import cadence, followup, subscribers, updates
+from warroom.statuspage.answers import (
+    AffectedOut,
+    CadenceOut,
+    CommsUpdateOut,
+    PreviewOut,
+    RecipientOut,
+)
 from warroom.statuspage.models import CommsUpdate, PublicUpdate, StatusComponent, Subscriber
 from warroom.statuspage.schemas import CommsUpdateIn
 
 SUBSCRIBERS = "/subscribers"
-
-
-class RecipientOut(BaseModel):
-    name: str
-    email: str
-    why: str
-
-
-class PreviewOut(BaseModel):
-    texts: dict[str, str]
-    recipients: dict[str, list[RecipientOut]]
-
-
-class CommsUpdateOut(BaseModel):
-    id: int
-    audiences: list[str]
-    what_happened: str
-    doing: str
-    next_update_at: datetime | None
-    sent: dict[str, int]
-    public_update: str | None
-    public_state: str | None
-    created_at: datetime
-
-
-class CadenceOut(BaseModel):
-    severity: str
-    last_update_at: datetime
-    due_at: datetime
-    overdue: bool
-    minutes_left: int
-
-
-class AffectedOut(BaseModel):
-    customer: str
-    tier: int
-    services: list[str]
-    outage_minutes: float
-    budget_share: float | None
-    response_missed: bool
-    task_id: int | None
-    task_status: str | None
 
 
 class SubscriberIn(Strict):

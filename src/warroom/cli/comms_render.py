@@ -12,14 +12,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from warroom.cli.comms_backend import (
-    AffectedOut,
-    CadenceOut,
-    CommsUpdateOut,
-    PreviewOut,
-    SubscriberOut,
-)
+from warroom.cli.comms_backend import SubscriberOut
 from warroom.cli.render import when
+from warroom.statuspage.answers import AffectedOut, CadenceOut, CommsUpdateOut, PreviewOut
 
 # Whatever people wrote is wrapped in ``Text``: a bare string would be read as Rich markup, and
 # a "[/]" in it would stop the command.

@@ -6,48 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
 
 from warroom.access.deps import DbSession, Now, Responder, Viewer
 from warroom.incidents.models import Incident
 from warroom.incidents.service import access_incident
 from warroom.settings import Settings
 from warroom.statuspage import cadence, followup, updates
+from warroom.statuspage.answers import (
+    AffectedOut,
+    CadenceOut,
+    CommsUpdateOut,
+    PreviewOut,
+    RecipientOut,
+)
 from warroom.statuspage.models import CommsUpdate, PublicUpdate
 from warroom.statuspage.schemas import CommsUpdateIn
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["communications"])
-
-
-class RecipientOut(BaseModel):
-    name: str
-    email: str
-    why: str
-
-
-class PreviewOut(BaseModel):
-    texts: dict[str, str]
-    recipients: dict[str, list[RecipientOut]]
-
-
-class CommsUpdateOut(BaseModel):
-    id: int
-    audiences: list[str]
-    what_happened: str
-    doing: str
-    next_update_at: datetime | None
-    sent: dict[str, int]
-    public_update: str | None  # the draft's code on the status page
-    public_state: str | None  # draft until approved, then published
-    created_at: datetime
-
-
-class CadenceOut(BaseModel):
-    severity: str
-    last_update_at: datetime
-    due_at: datetime
-    overdue: bool
-    minutes_left: int
 
 
 def _settings(request: Request) -> Settings:
@@ -130,17 +105,6 @@ def due(
         overdue=found.overdue(at),
         minutes_left=found.minutes_left(at),
     )
-
-
-class AffectedOut(BaseModel):
-    customer: str
-    tier: int
-    services: list[str]
-    outage_minutes: float
-    budget_share: float | None  # of the month's allowed downtime (1.0: all of it)
-    response_missed: bool
-    task_id: int | None
-    task_status: str | None
 
 
 def _affected(session: DbSession, incident: Incident, at: datetime) -> list[AffectedOut]:
