@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from warroom import __version__
@@ -106,6 +107,32 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.intake.close()
 
 
+def _install_reactions(
+    sessions: sessionmaker[Session],
+    dispatcher: Dispatcher,
+    settings: Settings,
+    secret: str,
+    clock: Callable[[], datetime],
+) -> object | None:
+    """What domains do inside each transaction (page, re-check changes, tell subscribers) and
+    after it (keep the status page's static copy); the exporter, when one is kept."""
+    from warroom.changes.watch import install_change_watch
+    from warroom.oncall.paging_hooks import install_paging
+    from warroom.statuspage.notify import Page, install_subscriber_notices
+
+    install_paging(sessions, base_url=settings.base_url, secret=secret)
+    install_change_watch(sessions, base_url=settings.base_url)
+    page = Page(settings.base_url, secret, settings.statuspage_name)
+    install_subscriber_notices(sessions, page=page)
+    if settings.statuspage_export_dir is None:
+        return None
+    from warroom.statuspage.export import Exporter
+
+    exporter = Exporter(sessions, settings, clock, settings.statuspage_export_dir)
+    exporter.start(dispatcher)
+    return exporter
+
+
 def create_app(
     settings: Settings,
     *,
@@ -121,22 +148,7 @@ def create_app(
     dispatcher.bind(sessions)
     with transaction(sessions) as session:
         secret = settings.secret_key or ensure_secret(session=session)
-    from warroom.oncall.paging_hooks import install_paging
-
-    install_paging(sessions, base_url=settings.base_url, secret=secret)
-    from warroom.changes.watch import install_change_watch
-
-    install_change_watch(sessions, base_url=settings.base_url)
-    from warroom.statuspage.notify import Page, install_subscriber_notices
-
-    page = Page(settings.base_url, secret, settings.statuspage_name)
-    install_subscriber_notices(sessions, page=page)
-    exporter = None
-    if settings.statuspage_export_dir is not None:
-        from warroom.statuspage.export import Exporter
-
-        exporter = Exporter(sessions, settings, clock, settings.statuspage_export_dir)
-        exporter.start(dispatcher)
+    exporter = _install_reactions(sessions, dispatcher, settings, secret, clock)
 
     app = FastAPI(
         title="warroom",

@@ -14,8 +14,9 @@ from warroom.changes.conflicts import evaluate
 from warroom.changes.facts import incident_trouble, load_catalog, slot_of, troubles
 from warroom.changes.models import Change, ChangeMark
 from warroom.changes.notify import change_url
-from warroom.changes.rules import ENDED, ChangeState, Conflict, Reason, Suspect, rank_suspects
+from warroom.changes.rules import ENDED, ChangeState, Conflict, Reason
 from warroom.changes.service import format_change, log
+from warroom.changes.suspects import Suspect, rank_suspects
 from warroom.errors import InvalidInput
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import format_ref

@@ -23,11 +23,11 @@ from warroom.changes.rules import (
     after_submit,
     allowed_next,
     conflicts,
-    rank_suspects,
     risk_hints,
     suggested_risk,
     transition_error,
 )
+from warroom.changes.suspects import rank_suspects
 
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 S = ChangeState
