@@ -118,6 +118,7 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
+        tmp.chmod(0o755)  # nginx's workers drop root and must reach the export inside
         env = prepare(tmp)
         port, static = free_port(), free_port()
         serve = [str(BIN / "warroom"), "serve", "--port", str(port), "--workers", str(args.workers)]

@@ -18,7 +18,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from warroom import __version__
 from warroom.access.service import ensure_secret
-from warroom.db import make_engine, make_session_factory, transaction, upgrade, utcnow
+from warroom.db import (
+    make_engine,
+    make_session_factory,
+    transaction,
+    upgrade,
+    utcnow,
+)
 from warroom.events import Dispatcher
 from warroom.settings import Settings
 from warroom.web.apidocs import mount_docs
@@ -133,6 +139,33 @@ def _install_reactions(
     return exporter
 
 
+def _install_middleware(
+    app: FastAPI, settings: Settings, secret: str, dispatcher: Dispatcher
+) -> None:
+    """Outermost last. The public cache is outermost: a kept status document is answered
+    before anything else runs (no session, no request log line; it carries the security
+    headers its first answer had), which is what lets one process serve a crowd."""
+    from warroom.statuspage.public_api import KEPT_PATHS
+    from warroom.statuspage.public_cache import PublicCache
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="warroom_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestLog)
+    app.add_middleware(
+        PublicCache,
+        paths=KEPT_PATHS,
+        ttl=settings.statuspage_cache_seconds,
+        dispatcher=dispatcher,
+    )
+
+
 def create_app(
     settings: Settings,
     *,
@@ -173,14 +206,5 @@ def create_app(
         app.include_router(router)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     mount_docs(app)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret,
-        session_cookie="warroom_session",
-        max_age=settings.session_max_age_seconds,
-        same_site="lax",
-        https_only=settings.cookie_secure,
-    )
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(RequestLog)
+    _install_middleware(app, settings, secret, dispatcher)
     return app

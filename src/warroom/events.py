@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 log = logging.getLogger("warroom.events")
 _PENDING = "warroom.pending_events"
 _REACTIONS = "warroom.reactions"
+_MARKS = "warroom.savepoint_marks"  # events pending when each savepoint began
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,36 @@ class Dispatcher:
         self.changes.notify()
 
     def bind(self, factory: sessionmaker[Session]) -> None:
-        """Publish each session's events after it commits; drop them on rollback."""
+        """Publish each session's events after it commits; drop them on rollback.
+
+        SQLAlchemy reports a released savepoint as a commit too, and a savepoint rolled back
+        as a rollback: only the outermost commit publishes, and a savepoint rolled back drops
+        just the events emitted inside it."""
+
+        def after_create(session: Session, trans: SessionTransaction) -> None:
+            if trans.nested:
+                session.info.setdefault(_MARKS, {})[id(trans)] = len(_pending(session))
 
         def after_commit(session: Session) -> None:
+            if session.in_nested_transaction():
+                return
+            session.info.pop(_MARKS, None)
             for item in session.info.pop(_PENDING, []):
                 self.publish(item)
 
-        def after_rollback(session: Session) -> None:
-            session.info.pop(_PENDING, None)
+        def after_rollback(session: Session, trans: SessionTransaction) -> None:
+            mark = session.info.get(_MARKS, {}).pop(id(trans), None)
+            if trans.nested and mark is not None:
+                del _pending(session)[mark:]
+            elif not trans.nested:
+                session.info.pop(_PENDING, None)
+                session.info.pop(_MARKS, None)
 
+        sa_event.listen(factory, "after_transaction_create", after_create)
         sa_event.listen(factory, "after_commit", after_commit)
-        sa_event.listen(factory, "after_soft_rollback", lambda s, _t: after_rollback(s))
+        sa_event.listen(factory, "after_soft_rollback", after_rollback)
+
+
+def _pending(session: Session) -> list[DomainEvent]:
+    found: list[DomainEvent] = session.info.setdefault(_PENDING, [])
+    return found

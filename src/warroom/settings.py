@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     statuspage_time_zone: str = "Etc/UTC"
     # A directory kept as a static copy of the public page after every change (None: off).
     statuspage_export_dir: Path | None = None
+    # Seconds the public documents are answered from memory; a change made in this process
+    # shows at once, one made elsewhere (another worker, the CLI) within this time. 0: off.
+    statuspage_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     # Minutes between updates by severity; when one is overdue the war room shows it and the
     # communications lead (or the commander) is told. JSON in the environment.
     # How often the worker reads each RSS/Atom feed of public mentions.

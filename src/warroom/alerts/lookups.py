@@ -162,7 +162,8 @@ class Cached:
         sa_event.listen(sessions, "after_commit", self._after_commit)
 
     def _after_commit(self, session: Session) -> None:
-        if session.info.pop(_DIRTY, False):
+        # SQLAlchemy also calls this when a savepoint is released; wait for the real commit.
+        if not session.in_nested_transaction() and session.info.pop(_DIRTY, False):
             self.invalidate()
 
 

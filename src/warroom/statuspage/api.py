@@ -98,7 +98,7 @@ def show_public_incident(code: str, session: DbSession, actor: Viewer) -> Public
 def add_update(
     code: str, body: UpdateIn, session: DbSession, actor: Responder, at: Now
 ) -> PublicIncidentOut:
-    """A draft update (the newest in ``updates``), published once approved."""
+    """A draft update (the first in ``updates``, newest first), published once approved."""
     public = publishing.access_public_incident(session=session, ref=code)
     publishing.do_add_update(session=session, actor=actor, public=public, data=body, now=at)
     return public_incident_out(session, public)

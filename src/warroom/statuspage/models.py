@@ -117,6 +117,8 @@ class PublicUpdate(Base):
     # [{"code", "name", "old_status", "new_status"}] as Statuspage lists them.
     affected_components: Mapped[list[Any]] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(20), default="draft")  # draft, published
+    # The impact this update gives its incident, applied (like its status) when approved.
+    impact: Mapped[str | None] = mapped_column(String(20))
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

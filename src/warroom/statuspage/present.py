@@ -52,6 +52,7 @@ class PublicUpdateOut(BaseModel):
     status: str
     body: str
     state: str  # draft, published
+    impact: str | None  # the incident's impact from this update on (None: unchanged)
     affected_components: list[AffectedOut]
     written_by: PersonRef | None
     approved_by: PersonRef | None
@@ -127,6 +128,7 @@ def update_out(session: Session, update: PublicUpdate) -> PublicUpdateOut:
         status=update.status,
         body=update.body,
         state=update.state,
+        impact=update.impact,
         affected_components=[AffectedOut.model_validate(dict(a)) for a in affected],
         written_by=_person(session, update.written_by_id),
         approved_by=_person(session, update.approved_by_id),

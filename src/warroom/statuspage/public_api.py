@@ -120,5 +120,9 @@ def page_router() -> APIRouter:
     return router
 
 
+# The documents every reader gets alike, answered from memory between changes.
+KEPT_PATHS = frozenset({"/status", "/history.atom", "/history.rss", *JSON_DOCUMENTS})
+
+
 def routers() -> list[APIRouter]:
     return [json_router(), page_router()]

@@ -112,9 +112,10 @@ def do_add_update(
     ended = not is_open(public.status) and public.published_at is not None
     if ended and data.status != IncidentStatus.postmortem.value:
         raise IllegalTransition("status", f"the public {public.kind} is {public.status}")
-    if data.impact is not None:
-        public.impact = data.impact.value
-    return _write(session, public, actor, data.status, data.body, data.components, now)
+    update = _write(session, public, actor, data.status, data.body, data.components, now)
+    # Like its status and components, the new impact waits for approval.
+    update.impact = data.impact.value if data.impact is not None else None
+    return update
 
 
 def _write(
@@ -129,8 +130,6 @@ def _write(
     changes = []
     for item in affected:
         component = check_component(session, item.component, "components")
-        if component not in public.components:
-            public.components.append(component)
         changes.append({"code": component.code, "name": component.name, "new_status": item.status})
     update = PublicUpdate(
         code=new_code(),
@@ -189,7 +188,8 @@ def do_approve(
     update.state, update.display_at = "published", now
     update.approved_by_id = actor.person_id
     _apply_status(public, update.status, now)
-    _apply_components(session, update, now)
+    public.impact = update.impact or public.impact
+    _apply_components(session, public, update, now)
     public.published_at = public.published_at or now
     public.updated_at = now
     _note_published(session, public, update, actor, now)
@@ -206,11 +206,15 @@ def _apply_status(public: PublicIncident, status: str, now: datetime) -> None:
         public.resolved_at = now
 
 
-def _apply_components(session: Session, update: PublicUpdate, now: datetime) -> None:
+def _apply_components(
+    session: Session, public: PublicIncident, update: PublicUpdate, now: datetime
+) -> None:
     # A new list of new items: the JSON column sees no change made inside the loaded one.
     applied = []
     for item in update.affected_components:
         component = check_component(session, item["code"], "components")
+        if component not in public.components:
+            public.components.append(component)
         applied.append({**item, "old_status": component.status})
         do_set_status(
             session=session,

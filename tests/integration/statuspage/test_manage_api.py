@@ -293,3 +293,27 @@ def test_a_manager_may_approve_any_draft(app: FastAPI, client: TestClient, admin
     opened = ok(client.post(PUBLIC, json=body, headers=admin.headers), 201)
     published = ok(approve(client, manager, opened["updates"][0]["code"]))
     assert published["updates"][0]["approved_by"]["email"] == manager.email
+
+
+def test_a_drafted_update_changes_nothing_public_until_it_is_approved(
+    client: TestClient, admin: User
+) -> None:
+    seed_components(client, admin)
+    search = [{"component": "Search", "status": "degraded_performance"}]
+    opening = {"name": "Slow search", "body": "Searches are slow.", "impact": "minor",
+               "components": search}  # fmt: skip
+    opened = ok(client.post(PUBLIC, json=opening, headers=admin.headers), 201)
+    ok(approve(client, admin, opened["updates"][0]["code"]))
+    worse = {"status": "identified", "body": "Checkout fails too.", "impact": "critical",
+             "components": [{"component": "Checkout", "status": "major_outage"}]}  # fmt: skip
+    drafted = ok(client.post(f"{PUBLIC}/{opened['code']}/updates", json=worse,
+                             headers=admin.headers), 201)  # fmt: skip
+    assert drafted["updates"][0]["impact"] == "critical"
+
+    def public_view() -> tuple[str, list[str]]:
+        shown = client.get("/api/v2/incidents/unresolved.json").json()["incidents"][0]
+        return shown["impact"], sorted(c["name"] for c in shown["components"])
+
+    assert public_view() == ("minor", ["Search"])
+    ok(approve(client, admin, drafted["updates"][0]["code"]))
+    assert public_view() == ("critical", ["Checkout", "Search"])
