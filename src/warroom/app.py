@@ -48,6 +48,7 @@ def _routers() -> list[object]:
     from warroom.sentiment import api as sentiment_api
     from warroom.statuspage import api as statuspage_api
     from warroom.statuspage import public_api, subscribe_pages, subscribers_api, updates_api
+    from warroom.statuspage import templates_api as wording_api
     from warroom.web import health, live
 
     # Inbound webhooks first: routes are matched in order, and these carry the most requests.
@@ -69,6 +70,7 @@ def _routers() -> list[object]:
         statuspage_api.router,
         *oncall_api.routers(),
         updates_api.router,
+        wording_api.router,
         subscribers_api.router,
         subscribe_pages.router,
         sentiment_api.router,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -19,7 +20,7 @@ from warroom.cli.options import AsOpt, JsonOpt, RefArg, TokenOpt, TzOpt, UrlOpt
 from warroom.cli.problems import invalid
 from warroom.cli.run import DomainRun, Target, running_with
 from warroom.db import utcnow
-from warroom.statuspage.schemas import CommsUpdateIn
+from warroom.statuspage.schemas import CommsUpdateIn, MessageTemplateIn
 
 comms_app = typer.Typer(
     no_args_is_help=True,
@@ -139,6 +140,48 @@ def affected(
     with running(url, token, as_, json_out) as run:
         rows = run.backend.affected(ref, plan_outreach)
         run.emit(rows, lambda: render.affected_table(ref, rows))
+
+
+AudienceArg = Annotated[str, typer.Argument(help="public, stakeholders or customers")]
+
+
+@comms_app.command("templates")
+def list_templates(
+    json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None, as_: AsOpt = None,
+) -> None:  # fmt: skip
+    """Each audience's update template (yours or the built-in one) and its placeholders."""
+    with running(url, token, as_, json_out) as run:
+        rows = run.backend.templates()
+        run.emit(rows, lambda: render.templates(rows))
+
+
+@comms_app.command("template-set")
+def set_template(
+    audience: AudienceArg,
+    body_file: Annotated[Path, _opt("The template's text (Jinja), from this file", "--body-file")],
+    subject: Annotated[str, _opt("The email subject (Jinja); not for public", "--subject")] = "",
+    json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None, as_: AsOpt = None,
+) -> None:  # fmt: skip
+    """Write an audience's template; one that would not render is refused. Managers."""
+    try:
+        text = body_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise invalid("body", f"cannot read {body_file}: {exc}") from exc
+    with running(url, token, as_, json_out) as run:
+        data = MessageTemplateIn.model_validate({"subject": subject, "body": text})
+        kept = run.backend.set_template(_word(audience) or "", data)
+        run.emit(kept, lambda: render.template(kept))
+
+
+@comms_app.command("template-reset")
+def reset_template(
+    audience: AudienceArg,
+    json_out: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None, as_: AsOpt = None,
+) -> None:  # fmt: skip
+    """Bring back an audience's built-in template. Managers."""
+    with running(url, token, as_, json_out) as run:
+        back = run.backend.reset_template(_word(audience) or "")
+        run.emit(back, lambda: render.template(back))
 
 
 @subscriber_app.command("list")

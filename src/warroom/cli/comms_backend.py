@@ -24,18 +24,20 @@ from warroom.db import make_engine, make_session_factory
 from warroom.incidents.schemas import Strict
 from warroom.incidents.service import access_incident
 from warroom.settings import load_settings
-from warroom.statuspage import cadence, followup, subscribers, updates
+from warroom.statuspage import cadence, followup, subscribers, templates, updates
 from warroom.statuspage.answers import (
     AffectedOut,
     CadenceOut,
     CommsUpdateOut,
+    MessageTemplateOut,
     PreviewOut,
     RecipientOut,
 )
 from warroom.statuspage.models import CommsUpdate, PublicUpdate, StatusComponent, Subscriber
-from warroom.statuspage.schemas import CommsUpdateIn
+from warroom.statuspage.schemas import CommsUpdateIn, MessageTemplateIn
 
 SUBSCRIBERS = "/subscribers"
+TEMPLATES = "/message-templates"
 
 
 class SubscriberIn(Strict):
@@ -63,6 +65,9 @@ class CommsBackend(Protocol):
     def subscribers(self) -> list[SubscriberOut]: ...
     def subscribe(self, data: SubscriberIn) -> SubscriberOut: ...
     def unsubscribe(self, subscriber_id: int) -> SubscriberOut | None: ...
+    def templates(self) -> list[MessageTemplateOut]: ...
+    def set_template(self, audience: str, data: MessageTemplateIn) -> MessageTemplateOut: ...
+    def reset_template(self, audience: str) -> MessageTemplateOut: ...
     def close(self) -> None: ...
 
 
@@ -178,6 +183,26 @@ class LocalComms(LocalBackend):
             subscribers.do_unsubscribe(session=session, subscriber=found)
             return gone
 
+    def templates(self) -> list[MessageTemplateOut]:
+        with self._unit() as (session, _actor):
+            return [templates.template_out(w) for w in templates.wordings(session).values()]
+
+    def set_template(self, audience: str, data: MessageTemplateIn) -> MessageTemplateOut:
+        now = self._clock()
+        with self._unit(Role.manager) as (session, actor):
+            kept = templates.do_set_wording(
+                session=session, actor=actor, audience=templates.check_audience(audience),
+                subject=data.subject, body=data.body, now=now,
+            )  # fmt: skip
+            return templates.template_out(kept)
+
+    def reset_template(self, audience: str) -> MessageTemplateOut:
+        with self._unit(Role.manager) as (session, _actor):
+            chosen = templates.check_audience(audience)
+            return templates.template_out(
+                templates.do_reset_wording(session=session, audience=chosen)
+            )
+
 
 def _send_confirmation(session: Session, found: Subscriber, now: datetime) -> None:
     """The confirmation email a server on this database would write: its link is signed with
@@ -229,3 +254,15 @@ class RemoteComms(RemoteBackend):
         gone = next((s for s in self.subscribers() if s.id == subscriber_id), None)
         self._send("DELETE", f"{SUBSCRIBERS}/{subscriber_id}")
         return gone
+
+    def templates(self) -> list[MessageTemplateOut]:
+        return [MessageTemplateOut.model_validate(r) for r in self._call("GET", TEMPLATES)]
+
+    def set_template(self, audience: str, data: MessageTemplateIn) -> MessageTemplateOut:
+        path = f"{TEMPLATES}/{quote(audience.strip(), safe='')}"
+        found = self._call("PUT", path, json=data.model_dump(mode="json"))
+        return MessageTemplateOut.model_validate(found)
+
+    def reset_template(self, audience: str) -> MessageTemplateOut:
+        path = f"{TEMPLATES}/{quote(audience.strip(), safe='')}"
+        return MessageTemplateOut.model_validate(self._call("DELETE", path))

@@ -14,7 +14,13 @@ from rich.text import Text
 
 from warroom.cli.comms_backend import SubscriberOut
 from warroom.cli.render import when
-from warroom.statuspage.answers import AffectedOut, CadenceOut, CommsUpdateOut, PreviewOut
+from warroom.statuspage.answers import (
+    AffectedOut,
+    CadenceOut,
+    CommsUpdateOut,
+    MessageTemplateOut,
+    PreviewOut,
+)
 
 # Whatever people wrote is wrapped in ``Text``: a bare string would be read as Rich markup, and
 # a "[/]" in it would stop the command.
@@ -128,3 +134,21 @@ def subscribed(subscriber: SubscriberOut) -> RenderableType:
         return line
     hint = "A link to confirm was emailed; nothing else is sent to it until it is used."
     return Group(line, Text(hint, style="dim"))
+
+
+def template(found: MessageTemplateOut) -> RenderableType:
+    whose = "yours" if found.customised else "built in"
+    if found.customised and found.updated_by:
+        whose += f", by {found.updated_by}"
+    parts: list[RenderableType] = []
+    if found.subject:
+        parts.append(Text.assemble(("Subject: ", "bold"), found.subject))
+    parts.append(Text(found.body))
+    title = Text.assemble((found.audience, "bold"), f" ({whose})")
+    return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED)
+
+
+def templates(rows: Sequence[MessageTemplateOut]) -> RenderableType:
+    placeholders = ", ".join(rows[0].placeholders) if rows else ""
+    hint = Text(f"Placeholders: {placeholders}", style="dim")
+    return Group(*(template(r) for r in rows), hint)

@@ -48,3 +48,13 @@ class AffectedOut(BaseModel):
     response_missed: bool
     task_id: int | None
     task_status: str | None
+
+
+class MessageTemplateOut(BaseModel):
+    audience: str  # public, stakeholders, customers
+    subject: str  # empty for the public update, which has none
+    body: str
+    customised: bool  # False: the built-in template
+    placeholders: list[str]
+    updated_by: str | None
+    updated_at: datetime | None

@@ -180,3 +180,18 @@ class Subscriber(Base):
     components: Mapped[list[int]] = mapped_column(JSON, default=list)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MessageTemplate(Base):
+    """An audience's template as the organisation wrote it; without a row, the built-in one."""
+
+    __tablename__ = "message_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audience: Mapped[str] = mapped_column(String(20), unique=True)  # public, stakeholders, ...
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    updated_by: Mapped[Person | None] = relationship(lazy="joined")

@@ -31,6 +31,7 @@ HOME = "/status-admin"
 SUBSCRIBERS = "/status-admin/subscribers"
 TABS = (
     ("components", "Components and incidents", HOME),
+    ("templates", "Update templates", f"{HOME}/templates"),
     ("subscribers", "Subscribers", SUBSCRIBERS),
 )
 FormText = Annotated[str, Form()]
@@ -43,7 +44,7 @@ def _status_of(exc: ValidationError | WarroomError) -> int:
     return exc.status if isinstance(exc, WarroomError) else 422
 
 
-def _page(
+def page(
     request: Request, template: str, actor: Actor, context: dict[str, Any], status: int = 200
 ) -> Response:
     base = {
@@ -78,7 +79,7 @@ def _admin_page(
         "is_open": is_open,
         "values": {"kind": "component", "status": ComponentStatus.operational.value},
     }
-    return _page(request, "admin.html", actor, context | extra, status)
+    return page(request, "admin.html", actor, context | extra, status)
 
 
 @router.get(HOME)
@@ -184,7 +185,7 @@ def _subscribers_page(
         "pickable": [c for c in components.list_components(session) if not c.is_group],
         "values": {"kind": "email", "components": []},
     }
-    return _page(request, "subscribers.html", actor, context | extra, status)
+    return page(request, "subscribers.html", actor, context | extra, status)
 
 
 @router.get(SUBSCRIBERS)

@@ -83,3 +83,10 @@ class CommsUpdateIn(Strict):
     )
     headline: str | None = Field(default=None, max_length=300, description="The public title")
     components: list[AffectedIn] = Field(default_factory=list, max_length=200)
+
+
+class MessageTemplateIn(Strict):
+    """An audience's template: Jinja with the placeholders listed by the GET."""
+
+    subject: str = Field(default="", max_length=300)
+    body: str = Field(min_length=1, max_length=20_000)

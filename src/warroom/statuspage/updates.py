@@ -23,6 +23,7 @@ from warroom.statuspage.models import CommsUpdate, PublicIncident, PublicUpdate,
 from warroom.statuspage.publishing import do_add_update, do_open
 from warroom.statuspage.rules import IMPACT_TO_STATUS, SEVERITY_TO_IMPACT, Impact, is_open
 from warroom.statuspage.schemas import AffectedIn, CommsUpdateIn, PublicIncidentIn, UpdateIn
+from warroom.statuspage.templates import wordings
 
 
 @dataclass
@@ -64,8 +65,9 @@ def facts_of(
 
 def plan(session: Session, incident: Incident, data: CommsUpdateIn, facts: Facts) -> Planned:
     planned = Planned()
+    words = wordings(session)
     for audience in dict.fromkeys(data.audiences):
-        planned.texts[audience.value] = render(audience, facts)
+        planned.texts[audience.value] = render(audience, facts, template=words[audience].body)
         planned.recipients[audience.value] = recipients(session, incident, audience)
     return planned
 
@@ -145,9 +147,11 @@ def _email(
     people: list[Recipient],
     now: datetime,
 ) -> int:
-    title = subject(audience, facts)
+    words = wordings(session)[audience]
+    title = subject(audience, facts, words.subject)
     for person in people:
-        body = render(audience, facts, name=person.name, customer=person.customer)
+        greet = {"name": person.name, "customer": person.customer}
+        body = render(audience, facts, template=words.body, **greet)
         session.add(
             Delivery(
                 incident_id=incident.id,

@@ -26,6 +26,7 @@ def routers() -> list[APIRouter]:
     from warroom.statuspage import pages_admin as status_admin
     from warroom.statuspage import pages_comms
     from warroom.statuspage import pages_room as status_room
+    from warroom.statuspage import pages_templates as wording_pages
 
     # In the room's order: what to hold now comes first.
     pages_room.ROOM_PANELS["changes_at_risk"] = change_room.at_risk_panel
@@ -57,5 +58,6 @@ def routers() -> list[APIRouter]:
         pages_comms.router,
         status_room.router,
         status_admin.router,
+        wording_pages.router,
         sentiment_pages.router,
     ]

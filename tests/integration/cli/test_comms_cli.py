@@ -262,3 +262,41 @@ def test_the_same_commands_over_http_print_the_api_documents(
     assert removed.stdout == ""  # the API answers 204
     assert remote.json("subscriber", "list", env=as_ada) == []
     assert problem(remote, "subscriber", "remove", str(made["id"]), env=as_ada)["status"] == 404
+
+
+def test_templates_over_http(live_app: FastAPI, live_server: LiveServer, tmp_path: Any) -> None:
+    admin = make_user(live_app, Role.admin, "Ada Remote")
+    remote = Cli("sqlite:///does-not-exist/never.db", CliRunner())  # only HTTP can work
+    as_ada = {"WARROOM_URL": live_server.url, "WARROOM_TOKEN": admin.token}
+    text = tmp_path / "public.j2"
+    text.write_text("{{ doing }}", encoding="utf-8")
+    kept = remote.json("comms", "template-set", "public", "--body-file", str(text), env=as_ada)
+    listed = httpx.get(f"{live_server.url}/api/v1/message-templates", headers=admin.headers)
+    assert listed.json()[0] == kept == remote.json("comms", "templates", env=as_ada)[0]
+    assert kept["body"] == "{{ doing }}"
+    assert remote.json("comms", "template-reset", "public", env=as_ada)["customised"] is False
+
+
+def test_templates_are_read_written_and_reset(cli: Cli, people: None, tmp_path: Any) -> None:
+    shown = cli.json("comms", "templates")
+    assert [(t["audience"], t["customised"]) for t in shown] == [
+        ("public", False), ("stakeholders", False), ("customers", False),
+    ]  # fmt: skip
+    text = tmp_path / "stakeholders.j2"
+    text.write_text("{{ severity }} {{ ref }}: {{ what_happened }}\n", encoding="utf-8")
+    kept = cli.json("comms", "template-set", "Stakeholders", "--body-file", str(text),
+                    "--subject", "[{{ severity }}] {{ title }}")  # fmt: skip
+    assert (kept["customised"], kept["body"], kept["updated_by"]) == (
+        True, "{{ severity }} {{ ref }}: {{ what_happened }}", "Ada"
+    )  # fmt: skip
+    readable = cli.ok("comms", "templates").stdout
+    assert "stakeholders (yours, by Ada)" in readable
+    text.write_text("{{ wat }}", encoding="utf-8")
+    fault = problem(cli, "comms", "template-set", "stakeholders", "--body-file", str(text),
+                    "--subject", "s")  # fmt: skip
+    assert fault["errors"][0]["field"] == "body"
+    refused = problem(cli, "comms", "template-set", "public", "--body-file", str(text),
+                      "--as", "kenji@example.com")  # fmt: skip
+    assert refused["status"] == 403
+    back = cli.json("comms", "template-reset", "stakeholders")
+    assert back["customised"] is False
