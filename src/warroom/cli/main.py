@@ -20,6 +20,7 @@ from warroom.cli import (
     setup,
     statuspage,
     statuspage_export,
+    statuspage_overview,
     tokens,
     worker,
 )
@@ -62,6 +63,7 @@ app.add_typer(paging.policies_app, name="policy")
 app.add_typer(changes.change_app, name="change")
 app.add_typer(changes.window_app, name="window")
 statuspage.statuspage_app.command("export")(statuspage_export.export)
+statuspage.statuspage_app.command("overview")(statuspage_overview.overview)
 app.add_typer(statuspage.statuspage_app, name="statuspage")
 app.add_typer(comms.comms_app, name="comms")
 app.add_typer(comms.subscriber_app, name="subscriber")

@@ -14,7 +14,10 @@ from warroom.access.rules import Role
 from warroom.cli.local import LocalBackend
 from warroom.cli.remote import RemoteBackend
 from warroom.db import make_engine, make_session_factory
+from warroom.settings import load_settings
 from warroom.statuspage import components, manage, publishing
+from warroom.statuspage.answers import OverviewOut
+from warroom.statuspage.overview import overview
 from warroom.statuspage.present import (
     ComponentOut,
     PublicIncidentOut,
@@ -41,6 +44,7 @@ class StatusPageBackend(Protocol):
     def open_public(self, data: PublicIncidentIn) -> PublicIncidentOut: ...
     def add_update(self, code: str, data: UpdateIn) -> PublicIncidentOut: ...
     def approve(self, update_code: str) -> PublicIncidentOut: ...
+    def overview(self) -> OverviewOut: ...
     def close(self) -> None: ...
 
 
@@ -53,6 +57,10 @@ class LocalStatusPage(LocalBackend):
     def components(self) -> list[ComponentOut]:
         with self._unit() as (session, _actor):
             return components_out(components.list_components(session))
+
+    def overview(self) -> OverviewOut:
+        with self._unit() as (session, _actor):
+            return overview(session, load_settings(), self._clock())
 
     def create_component(self, data: ComponentIn) -> ComponentOut:
         with self._unit(Role.manager) as (session, _actor):
@@ -121,6 +129,9 @@ def _body(data: BaseModel, *, unset: bool = False) -> dict[str, Any]:
 
 
 class RemoteStatusPage(RemoteBackend):
+    def overview(self) -> OverviewOut:
+        return OverviewOut.model_validate(self._call("GET", "/status-overview"))
+
     def components(self) -> list[ComponentOut]:
         return [ComponentOut.model_validate(r) for r in self._call("GET", COMPONENTS)]
 

@@ -58,3 +58,42 @@ class MessageTemplateOut(BaseModel):
     placeholders: list[str]
     updated_by: str | None
     updated_at: datetime | None
+
+
+class InternalIncidentOut(BaseModel):
+    ref: str
+    title: str
+    severity: str
+    status: str
+
+
+class OverviewComponentOut(BaseModel):
+    code: str
+    name: str
+    group: str | None
+    is_group: bool
+    status: str  # as the public page shows it (a group: its worst member)
+    hidden: bool  # off the public page now (shown only when degraded)
+    service: str | None  # the catalog service it shows
+    incidents: list[InternalIncidentOut]  # open internal incidents on that service
+    public_incidents: list[str]  # codes of open public incidents naming it, drafts included
+
+
+class DraftOut(BaseModel):
+    public_incident: str  # its code
+    name: str
+    update: str  # the draft update's code, to approve
+    status: str
+    written_by: str | None
+    created_at: datetime
+    incident: str | None  # the internal incident's reference
+
+
+class OverviewOut(BaseModel):
+    """The private page: what the public reads, and what is behind it."""
+
+    indicator: str  # none, minor, major, critical, maintenance
+    description: str
+    components: list[OverviewComponentOut]
+    drafts: list[DraftOut]  # updates waiting for approval, oldest first
+    unannounced: list[InternalIncidentOut]  # open SEV1/SEV2 with no public incident

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from warroom.access.deps import DbSession, Manager, Now, Responder, Viewer
 from warroom.statuspage import components, manage, publishing
+from warroom.statuspage.answers import OverviewOut
+from warroom.statuspage.overview import overview
 from warroom.statuspage.present import (
     ComponentOut,
     PublicIncidentOut,
@@ -20,6 +22,14 @@ from warroom.statuspage.present import (
 from warroom.statuspage.schemas import ComponentIn, PublicIncidentIn, UpdateIn
 
 router = APIRouter(prefix="/api/v1", tags=["status page"])
+
+
+@router.get("/status-overview", response_model=OverviewOut)
+def status_overview(request: Request, session: DbSession, actor: Viewer, at: Now) -> OverviewOut:
+    """The private page: each component as the public sees it and what is behind it (its
+    service, the internal incidents open there, the public incidents naming it), the updates
+    waiting for approval, and the major incidents the public page says nothing about yet."""
+    return overview(session, request.app.state.settings, at)
 
 
 @router.get("/status-components", response_model=list[ComponentOut])

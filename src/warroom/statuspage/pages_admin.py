@@ -29,7 +29,9 @@ from warroom.web.render import PageRoute, flash, form_errors, label, render, see
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["pages"])
 HOME = "/status-admin"
 SUBSCRIBERS = "/status-admin/subscribers"
+PRIVATE = "/status-private"
 TABS = (
+    ("private", "Private page", PRIVATE),
     ("components", "Components and incidents", HOME),
     ("templates", "Update templates", f"{HOME}/templates"),
     ("subscribers", "Subscribers", SUBSCRIBERS),

@@ -24,7 +24,13 @@ from warroom.statuspage.public import (
     published_updates,
     visible_status,
 )
-from warroom.statuspage.rules import ComponentStatus, Day, daily_uptime, is_open, overall_uptime
+from warroom.statuspage.rules import (
+    Day,
+    daily_uptime,
+    hidden_now,
+    is_open,
+    overall_uptime,
+)
 from warroom.web.render import environment
 
 DAYS = 90
@@ -124,7 +130,7 @@ def uptime(session: Session, snap: Snapshot, leaves: list[StatusComponent]) -> d
 
 
 def shown(c: StatusComponent) -> bool:
-    return not (c.only_show_if_degraded and c.status == ComponentStatus.operational.value)
+    return not hidden_now(c.only_show_if_degraded, c.status)
 
 
 def sections(session: Session, snap: Snapshot) -> list[Section]:

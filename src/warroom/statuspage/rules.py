@@ -65,6 +65,11 @@ def worst(statuses: Sequence[str]) -> ComponentStatus:
     return max(found, key=SEVERITY.index, default=C.operational)
 
 
+def hidden_now(only_show_if_degraded: bool, status: str) -> bool:
+    """A component shown only when degraded is off the public page while operational."""
+    return only_show_if_degraded and status == ComponentStatus.operational.value
+
+
 def is_open(status: str) -> bool:
     return status not in ENDED
 

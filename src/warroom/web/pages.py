@@ -25,6 +25,7 @@ def routers() -> list[APIRouter]:
     from warroom.sentiment import pages_room as sentiment_room
     from warroom.statuspage import pages_admin as status_admin
     from warroom.statuspage import pages_comms
+    from warroom.statuspage import pages_private as private_pages
     from warroom.statuspage import pages_room as status_room
     from warroom.statuspage import pages_templates as wording_pages
 
@@ -59,5 +60,6 @@ def routers() -> list[APIRouter]:
         status_room.router,
         status_admin.router,
         wording_pages.router,
+        private_pages.router,
         sentiment_pages.router,
     ]

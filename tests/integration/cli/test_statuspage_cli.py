@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from tests.conftest import LiveServer, make_user
@@ -164,7 +165,22 @@ def test_the_same_commands_over_http_print_the_api_documents(
     ).json()
     assert published == served
     assert served["updates"][0]["state"] == "published"
+    overview = remote.json("statuspage", "overview", env=as_responder)
+    assert overview == httpx.get(f"{live_server.url}/api/v1/status-overview",
+                                 headers=responder.headers).json()  # fmt: skip
+    assert overview["components"][0]["public_incidents"] == [opened["code"]]
     assert remote.json("statuspage", "incident", "list", "--open", env=as_manager) == [served]
     gone = remote.json("statuspage", "component", "delete", "Checkout", env=as_manager)
     assert gone["name"] == "Checkout"
     assert remote.json("statuspage", "component", "list", env=as_manager) == []
+
+
+def test_the_private_page_locally(cli: Cli, admin_token: str, api: TestClient) -> None:
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    body = {"name": "Docs", "position": 1}
+    assert api.post("/api/v1/status-components", json=body, headers=headers).status_code == 201
+    found = cli.json("statuspage", "overview")
+    assert found == api.get("/api/v1/status-overview", headers=headers).json()
+    assert [c["name"] for c in found["components"]] == ["Docs"]
+    readable = cli.ok("statuspage", "overview").stdout
+    assert "The public page says: All Systems Operational" in readable
