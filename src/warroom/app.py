@@ -39,6 +39,7 @@ def _routers() -> list[object]:
     from warroom.access import api as access_api
     from warroom.alerts import api as alerts_api
     from warroom.alerts import correlation_api, pagerduty_api
+    from warroom.audit import api as audit_api
     from warroom.catalog import api as catalog_api
     from warroom.catalog import assets_api, parties_api, plan_api, readiness_api
     from warroom.changes import api as changes_api
@@ -74,6 +75,7 @@ def _routers() -> list[object]:
         subscribers_api.router,
         subscribe_pages.router,
         sentiment_api.router,
+        audit_api.router,
         live.router,
     ]
 

@@ -4,7 +4,7 @@ and Alembic upgrades. Every model module is imported once, here, by ``import_mod
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ MODEL_MODULES = (
     "warroom.changes.models",
     "warroom.statuspage.models",
     "warroom.sentiment.models",
+    "warroom.audit.models",
 )
 
 NAMING = {
@@ -95,8 +96,15 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def make_session_factory(
+    engine: Engine, clock: Callable[[], datetime] | None = None
+) -> sessionmaker[Session]:
+    """Sessions whose every write appends to the audit log (``audit/recorder.py``)."""
+    from warroom.audit.recorder import install_audit
+
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    install_audit(factory, clock or utcnow)
+    return factory
 
 
 @contextmanager

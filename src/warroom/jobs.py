@@ -15,6 +15,7 @@ Job = tuple[str, Callable[[sessionmaker[Session], datetime], int]]
 
 
 def worker_jobs(settings: Settings) -> list[Job]:
+    from warroom.audit.sinks import worker_jobs as audit_jobs
     from warroom.changes.watch import worker_jobs as change_jobs
     from warroom.sentiment.feeds import worker_jobs as mention_jobs
     from warroom.sentiment.service import VaderScorer
@@ -24,4 +25,5 @@ def worker_jobs(settings: Settings) -> list[Job]:
         *change_jobs(settings),
         *cadence_jobs(settings),
         *mention_jobs(settings, VaderScorer()),
+        *audit_jobs(settings),
     ]

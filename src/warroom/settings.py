@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     # communications lead (or the commander) is told. JSON in the environment.
     # How often the worker reads each RSS/Atom feed of public mentions.
     mention_poll_minutes: int = Field(default=5, ge=1, le=1440)
+    # Where the audit chain's head is shipped (file:/path, https://..., syslog://host:port;
+    # None: nowhere) and how often at most; see docs/audit.md.
+    audit_sink: str | None = None
+    audit_ship_minutes: int = Field(default=15, ge=1, le=1440)
     update_cadence_minutes: dict[str, int] = Field(default_factory=lambda: {"SEV1": 30, "SEV2": 60})
     # How long a worker holds the deliveries it claimed: a worker that dies mid-send delays them
     # by at most this much. Keep it well above the send timeouts.

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from warroom.access.models import Person
 from warroom.access.rules import Role
 from warroom.access.service import Actor, actor_for, authenticate_token
+from warroom.audit.recorder import acting
 from warroom.db import transaction
 from warroom.errors import PermissionDenied, Unauthenticated
 
@@ -41,7 +42,13 @@ def session_actor(request: Request, session: Session) -> Actor | None:
     person = session.get(Person, person_id)
     if person is None or not person.active or request.session.get("pw") != _pw_mark(person):
         return None
-    return actor_for(person)
+    return _audited(session, actor_for(person))
+
+
+def _audited(session: Session, actor: Actor) -> Actor:
+    """The request's writes go into the audit log under this actor's name."""
+    acting(session, f"person:{actor.person_id} {actor.email}")
+    return actor
 
 
 def _pw_mark(person: Person) -> str:
@@ -61,7 +68,7 @@ def optional_actor(request: Request, session: DbSession, at: Now) -> Actor | Non
         actor = authenticate_token(session=session, token=token.strip(), now=at)
         if actor is None:
             raise Unauthenticated("the bearer token is unknown, expired or revoked")
-        return actor
+        return _audited(session, actor)
     return session_actor(request, session)
 
 

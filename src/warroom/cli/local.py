@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from warroom.access.models import Person
 from warroom.access.rules import Role
 from warroom.access.service import Actor, actor_for
+from warroom.audit.recorder import acting
 from warroom.changes.watch import ensure_change_watch
 from warroom.cli.backend import ListQuery
 from warroom.cli.problems import Problem, from_error, invalid, problem_body
@@ -98,6 +99,7 @@ class LocalBackend:
         try:
             with transaction(self._sessions) as session:
                 actor = actor_for(acting_person(session, self._as))
+                acting(session, f"person:{actor.person_id} {actor.email} (command line)")
                 if not actor.allows(need):
                     raise PermissionDenied(f"this needs the {need} role; you are {actor.role}")
                 yield session, actor

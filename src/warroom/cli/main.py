@@ -7,6 +7,7 @@ import typer
 from warroom.cli import (
     alerts,
     assets,
+    audit,
     catalog,
     catalog_parties,
     changes,
@@ -39,6 +40,7 @@ app.command()(demo)
 app.command()(readiness)
 app.command()(worker.worker)
 app.add_typer(worker.webhook_app, name="webhook")
+app.add_typer(audit.audit_app, name="audit")
 app.add_typer(setup.db_app, name="db")
 app.add_typer(tokens.app, name="token")
 app.add_typer(incidents.app, name="incident")

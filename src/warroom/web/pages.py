@@ -12,6 +12,7 @@ def routers() -> list[APIRouter]:
     from warroom.alerts import pages as alert_pages
     from warroom.alerts import pages_admin as alert_admin_pages
     from warroom.alerts import pages_groups as alert_group_pages
+    from warroom.audit import pages as audit_pages
     from warroom.catalog import pages as catalog_pages
     from warroom.catalog import pages_assets, pages_parties, pages_plan, readiness_pages
     from warroom.changes import pages as change_pages
@@ -62,4 +63,5 @@ def routers() -> list[APIRouter]:
         wording_pages.router,
         private_pages.router,
         sentiment_pages.router,
+        audit_pages.router,
     ]
