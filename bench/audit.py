@@ -8,7 +8,9 @@ Measured once: (a) digesting the rows and (b) chaining the entries, in µs per e
 each write pays). Measured as the median of ``--repeat`` runs: (c) ``verify`` over the whole
 chain, read from the entry source, with the chain's head as the anchor; then the same chain
 written to a fresh SQLite file and a fresh PostgreSQL database (127.0.0.1:5432, user postgres)
-and verified as ``warroom audit verify`` does, reading every row: (d) and (e).
+and verified as ``warroom audit verify`` does, reading every row: (d) and (e). Last, what a
+write pays: ``--writes`` transactions (one insert and one update each) through sessions that
+record them, against plain sessions that do not (the reference), on both databases.
 
 Reference, measured in the same run over the same entries: plain ``hashlib.sha256`` over each
 entry's preimage, already encoded (the floor any verifier pays: it hashes every entry once).
@@ -37,7 +39,9 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
+from warroom.access.models import Team
 from warroom.audit.models import AuditEntry
 from warroom.audit.rules import Draft, Entry, Head, chain, entry_preimage, verify
 from warroom.audit.service import check_chain
@@ -120,6 +124,28 @@ def database_measure(engine: Engine, anchor: Head, repeat: int) -> float:
     return median_s(once, repeat)
 
 
+def write_costs(url: str, count: int) -> dict[str, float]:
+    """Seconds for ``count`` transactions that each insert one team and update another: with
+    the audit log recording them, and without (the reference)."""
+    engine = make_engine(url)
+    upgrade(engine)
+    plain = sessionmaker(bind=engine, expire_on_commit=False)
+    costs = {}
+    for label, factory in (("plain", plain), ("audited", make_session_factory(engine))):
+
+        def run(factory: sessionmaker[Session] = factory, label: str = label) -> None:
+            for n in range(count):
+                with factory() as session, session.begin():
+                    session.add(Team(name=f"{label} {n}"))
+                    first = session.get(Team, 1)
+                    if first is not None:
+                        first.name = f"first {label} {n}"
+
+        costs[label] = timed(run)[0]
+    engine.dispose()
+    return costs
+
+
 @contextmanager
 def postgres_database() -> Iterator[str | None]:
     """A fresh PostgreSQL database for this run, dropped after; None when none is reachable."""
@@ -184,6 +210,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--writes", type=int, default=1000)
     args = parser.parse_args()
     rng = random.Random(7)
     digest_s, made = timed(lambda: drafts(args.entries, rng))
@@ -196,17 +223,32 @@ def main() -> int:
         "(c) verify, with anchor": measure(source, anchor, args.repeat),
         "reference: sha256 of preimages": median_s(lambda: floor(preimages), args.repeat),
     }
+    writes: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         engine = stored(f"sqlite:///{Path(tmp) / 'audit.db'}", entries)
         costs["(d) verify from SQLite"] = database_measure(engine, anchor, args.repeat)
         engine.dispose()
+        writes["SQLite"] = write_costs(f"sqlite:///{Path(tmp) / 'writes.db'}", args.writes)
     with postgres_database() as url:
         if url is not None:
             engine = stored(url, entries)
             costs["(e) verify from PostgreSQL"] = database_measure(engine, anchor, args.repeat)
             engine.dispose()
+    with postgres_database() as url:
+        if url is not None:
+            writes["PostgreSQL"] = write_costs(url, args.writes)
     report(args.entries, costs)
+    report_writes(args.writes, writes)
     return 0
+
+
+def report_writes(count: int, writes: dict[str, dict[str, float]]) -> None:
+    print(f"\nwhat a write pays: {count:,} transactions, each one insert and one update")
+    for where, costs in writes.items():
+        plain, audited = costs["plain"], costs["audited"]
+        each = plain / count * 1000, audited / count * 1000
+        print(f"  {where:11s} reference (no audit log) {each[0]:6.2f} ms each   "
+              f"audited {each[1]:6.2f} ms each   x{audited / plain:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

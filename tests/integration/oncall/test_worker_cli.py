@@ -41,7 +41,7 @@ def test_once_sends_what_is_due_and_exits(sqlite_url: str) -> None:
             WARROOM_SMTP_HOST="127.0.0.1",
             WARROOM_SMTP_PORT=str(port),
         )
-        assert [m["To"] for m in inbox.snapshot()] == ["ann@example.com"]
+        assert [m["To"] for m in inbox.snapshot()] == ["ann@example.com"], output
     assert code == 0, output
     assert "sent 1" in output
 

@@ -51,7 +51,11 @@ def workers(
         for i in range(count)
     ]
     try:
-        wait_for(lambda: all("worker started" in log(logs, i) for i in range(count)), timeout=90)
+        try:
+            wait_for(lambda: all("worker started" in log(logs, i) for i in range(count)), 90)
+        except AssertionError as exc:
+            said = "\n".join(f"worker {i}: {log(logs, i)[-2000:]}" for i in range(count))
+            raise AssertionError(f"the workers did not start:\n{said}") from exc
         yield procs
     finally:
         for proc in procs:
