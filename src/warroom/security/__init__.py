@@ -1,0 +1,1 @@
+"""Security incidents: the NIST lifecycle, indicators, evidence and containment."""
