@@ -46,10 +46,12 @@ def _routers() -> list[object]:
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.oncall import api as oncall_api
+    from warroom.security import api as security_api
     from warroom.sentiment import api as sentiment_api
     from warroom.statuspage import api as statuspage_api
     from warroom.statuspage import public_api, subscribe_pages, subscribers_api, updates_api
     from warroom.statuspage import templates_api as wording_api
+    from warroom.vulns import api as vulns_api
     from warroom.web import health, live
 
     # Inbound webhooks first: routes are matched in order, and these carry the most requests.
@@ -76,6 +78,8 @@ def _routers() -> list[object]:
         subscribe_pages.router,
         sentiment_api.router,
         audit_api.router,
+        vulns_api.router,
+        security_api.router,
         live.router,
     ]
 

@@ -29,6 +29,8 @@ MODEL_MODULES = (
     "warroom.statuspage.models",
     "warroom.sentiment.models",
     "warroom.audit.models",
+    "warroom.vulns.models",
+    "warroom.security.models",
 )
 
 NAMING = {

@@ -18,6 +18,7 @@ from warroom.cli import (
     oncall,
     paging,
     plan,
+    security,
     setup,
     statuspage,
     statuspage_export,
@@ -41,6 +42,7 @@ app.command()(readiness)
 app.command()(worker.worker)
 app.add_typer(worker.webhook_app, name="webhook")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(security.security_app, name="security")
 app.add_typer(setup.db_app, name="db")
 app.add_typer(tokens.app, name="token")
 app.add_typer(incidents.app, name="incident")

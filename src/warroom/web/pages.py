@@ -22,6 +22,7 @@ def routers() -> list[APIRouter]:
     from warroom.incidents import pages_room, pages_templates
     from warroom.oncall import web_pages as oncall_pages
     from warroom.oncall import web_pages_mine
+    from warroom.security import pages_room as security_room
     from warroom.sentiment import pages as sentiment_pages
     from warroom.sentiment import pages_room as sentiment_room
     from warroom.statuspage import pages_admin as status_admin
@@ -31,6 +32,7 @@ def routers() -> list[APIRouter]:
     from warroom.statuspage import pages_templates as wording_pages
 
     # In the room's order: what to hold now comes first.
+    pages_room.ROOM_PANELS["security"] = security_room.security_panel
     pages_room.ROOM_PANELS["changes_at_risk"] = change_room.at_risk_panel
     pages_room.ROOM_PANELS["communications"] = pages_comms.comms_panel
     pages_room.ROOM_PANELS["status_page"] = status_room.public_panel
@@ -64,4 +66,5 @@ def routers() -> list[APIRouter]:
         private_pages.router,
         sentiment_pages.router,
         audit_pages.router,
+        security_room.router,
     ]

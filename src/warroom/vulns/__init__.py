@@ -1,0 +1,1 @@
+"""Vulnerability campaigns: advisories, matching them against the estate, and patch priority."""
