@@ -30,6 +30,7 @@ def routers() -> list[APIRouter]:
     from warroom.statuspage import pages_private as private_pages
     from warroom.statuspage import pages_room as status_room
     from warroom.statuspage import pages_templates as wording_pages
+    from warroom.vulns import pages as vuln_pages
 
     # In the room's order: what to hold now comes first.
     pages_room.ROOM_PANELS["security"] = security_room.security_panel
@@ -67,4 +68,5 @@ def routers() -> list[APIRouter]:
         sentiment_pages.router,
         audit_pages.router,
         security_room.router,
+        vuln_pages.router,
     ]
