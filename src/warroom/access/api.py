@@ -13,6 +13,7 @@ from warroom.access.schemas import (
     PersonOut,
     TeamIn,
     TeamOut,
+    TeamPatch,
     TokenCreated,
     TokenIn,
     TokenOut,
@@ -24,7 +25,7 @@ from warroom.access.service import (
     do_revoke_token,
     list_tokens,
 )
-from warroom.errors import InvalidInput
+from warroom.errors import InvalidInput, NotFound
 from warroom.incidents.service import check_person
 
 router = APIRouter(prefix="/api/v1", tags=["people and access"])
@@ -40,6 +41,7 @@ def team_out(t: Team) -> TeamOut:
         name=t.name,
         lead=t.lead.email if t.lead else None,
         members=[m.email for m in t.members],
+        sees_restricted=t.sees_restricted,
     )
 
 
@@ -70,7 +72,21 @@ def list_teams(session: DbSession, actor: Viewer) -> list[TeamOut]:
 def create_team(body: TeamIn, session: DbSession, actor: Admin) -> TeamOut:
     lead = check_person(session=session, email=body.lead, field="lead") if body.lead else None
     members = [check_person(session=session, email=m, field="members") for m in body.members]
-    return team_out(do_create_team(session=session, name=body.name, lead=lead, members=members))
+    team = do_create_team(
+        session=session, name=body.name, lead=lead, members=members,
+        sees_restricted=body.sees_restricted,
+    )  # fmt: skip
+    return team_out(team)
+
+
+@router.patch("/teams/{team_id}", response_model=TeamOut)
+def update_team(team_id: int, body: TeamPatch, session: DbSession, actor: Admin) -> TeamOut:
+    """Make a team the security team (its people see every restricted incident), or not."""
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"no team {team_id}")
+    team.sees_restricted = body.sees_restricted
+    return team_out(team)
 
 
 @router.get("/tokens", response_model=list[TokenOut])

@@ -31,6 +31,8 @@ class Team(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # The security team: its members see every restricted incident.
+    sees_restricted: Mapped[bool] = mapped_column(default=False)
 
     lead: Mapped[Person | None] = relationship(foreign_keys=[lead_id], lazy="joined")
     members: Mapped[list[Person]] = relationship(

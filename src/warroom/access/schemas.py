@@ -45,6 +45,14 @@ class TeamIn(BaseModel):
     name: Name
     lead: Email | None = None
     members: list[Email] = Field(default_factory=list)
+    sees_restricted: bool = Field(
+        default=False, description="The security team: its people see every restricted incident"
+    )
+
+
+class TeamPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sees_restricted: bool
 
 
 class TeamOut(BaseModel):
@@ -52,6 +60,7 @@ class TeamOut(BaseModel):
     name: str
     lead: str | None
     members: list[str]
+    sees_restricted: bool
 
 
 class TokenIn(BaseModel):

@@ -187,14 +187,19 @@ def count_admins(*, session: Session) -> int:
 
 
 def do_create_team(
-    *, session: Session, name: str, lead: Person | None = None, members: list[Person] | None = None
+    *,
+    session: Session,
+    name: str,
+    lead: Person | None = None,
+    members: list[Person] | None = None,
+    sees_restricted: bool = False,
 ) -> Team:
     if session.scalar(select(Team.id).where(Team.name == name)) is not None:
         raise Conflict(f"a team named {name} already exists")
     people = list(members or [])
     if lead is not None and lead not in people:
         people.append(lead)
-    team = Team(name=name, lead=lead, members=people)
+    team = Team(name=name, lead=lead, members=people, sees_restricted=sees_restricted)
     session.add(team)
     session.flush()
     return team

@@ -147,7 +147,7 @@ def hold(
     """Put the change on hold (the incident commander, the change authority or a manager);
     recorded on the change's timeline and on the incident's."""
     change = service.access_change(session=session, ref=ref)
-    incident = service.check_incident_ref(session, body.incident)
+    incident = service.check_incident_ref(session, body.incident, actor)
     lifecycle.do_hold(
         session=session,
         change=change,

@@ -204,14 +204,19 @@ def _members(session: Session, group_ids: Sequence[int]) -> dict[int, set[str]]:
     return found
 
 
+RESTRICTED_TITLE = "restricted; its members and the security team have the details"
+
+
 def incident_trouble(incident: Incident, hosts: set[str], catalog: Catalog) -> Trouble:
     services = {s.name for s in incident.services}
     for host in hosts:
         services |= catalog.services_of.get(host, set())
+    # A restricted incident still holds the change, but its title stays with its members.
+    title = RESTRICTED_TITLE if incident.restricted else incident.title
     return Trouble(
         "incident",
         format_ref(incident.id),
-        incident.title,
+        title,
         incident.severity,
         frozenset(services),
         frozenset(hosts),

@@ -21,6 +21,7 @@ from warroom.events import DomainEvent, emit
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import parse_ref
 from warroom.incidents.service import check_person
+from warroom.incidents.visibility import can_see
 
 EDITABLE = ("title", "description", "backout_plan", "reboot_required")
 
@@ -82,13 +83,14 @@ def _person(session: Session, email: str | None, field: str) -> Person | None:
     return check_person(session=session, email=email, field=field) if email else None
 
 
-def check_incident_ref(session: Session, ref: str | None) -> Incident | None:
-    """The incident a change names (``INC-7`` or ``7``); unknown ones name the field."""
+def check_incident_ref(session: Session, ref: str | None, actor: Actor | None) -> Incident | None:
+    """The incident a change names (``INC-7`` or ``7``); unknown ones, and restricted ones the
+    actor may not see, name the field alike."""
     if not ref:
         return None
     number = parse_ref(ref)
     incident = session.get(Incident, number) if number is not None else None
-    if incident is None:
+    if incident is None or not can_see(session, actor, incident):
         raise InvalidInput("incident", f"unknown incident {ref!r}")
     return incident
 
@@ -103,7 +105,7 @@ def do_create_change(
     state: ChangeState = ChangeState.draft,
 ) -> Change:
     check_window(data.planned_start, data.planned_end)
-    incident = check_incident_ref(session, data.incident)
+    incident = check_incident_ref(session, data.incident, actor)
     change = Change(
         title=data.title,
         type=data.type.value,

@@ -155,7 +155,7 @@ class LocalChanges(LocalBackend):
         now, base = self._clock(), _base_url()
         with self._unit(Role.responder) as (session, actor):
             found = service.access_change(session=session, ref=ref)
-            incident = service.check_incident_ref(session, data.incident)
+            incident = service.check_incident_ref(session, data.incident, actor)
             lifecycle.do_hold(
                 session=session, change=found, actor=actor, reason=data.reason, now=now,
                 incident=incident, base_url=base,

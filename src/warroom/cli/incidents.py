@@ -24,6 +24,15 @@ ServiceOpt = Annotated[
     list[str] | None,
     typer.Option("--service", help="Impacted service (repeat for several).", show_default=False),
 ]
+RestrictOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--restricted/--open",
+        help="Restricted: seen only by its members and the security team (security incidents "
+        "are by default).",
+        show_default=False,
+    ),
+]
 SeverityOpt = Annotated[str | None, typer.Option(help="SEV1 … SEV4.", show_default=False)]
 MessageOpt = Annotated[
     str | None, typer.Option(help="Why; recorded on the timeline.", show_default=False)
@@ -49,6 +58,7 @@ def declare(
     commander: Annotated[
         str | None, typer.Option(help="Email of the incident commander.", show_default=False)
     ] = None,
+    restricted: RestrictOpt = None,
     json_out: JsonOpt = False,
     url: UrlOpt = None,
     token: TokenOpt = None,
@@ -65,6 +75,7 @@ def declare(
                 "services": service or [],
                 "description": description,
                 "commander": commander,
+                "restricted": restricted,
             }
         )
         incident = run.backend.declare(data)
@@ -134,7 +145,8 @@ def _changes(**given: Any) -> dict[str, Any]:
     changes = {key: value for key, value in given.items() if value is not None}
     if not set(changes) - {"version", "message"}:
         raise typer.BadParameter(
-            "nothing to change: give --status, --severity, --title, --description or --service"
+            "nothing to change: give --status, --severity, --title, --description, --service, "
+            "--restricted or --open"
         )
     return changes
 
@@ -155,13 +167,15 @@ def update(
         typer.Option(help="The version you last saw; refused if someone changed it since."),
     ] = None,
     message: MessageOpt = None,
+    restricted: RestrictOpt = None,
     json_out: JsonOpt = False,
     url: UrlOpt = None,
     token: TokenOpt = None,
     as_: AsOpt = None,
     tz: TzOpt = None,
 ) -> None:
-    """Change an incident's status, severity, title, description or impacted services."""
+    """Change an incident's status, severity, title, description or impacted services, or
+    restrict it (``--restricted``) or lift that (``--open``, with a ``--message``)."""
     changes = _changes(
         status=status.strip().lower() if status else None,
         severity=_upper(severity),
@@ -170,6 +184,7 @@ def update(
         services=service,
         version=version,
         message=message,
+        restricted=restricted,
     )
     with running(Target(url, token, as_, tz), json_out) as run:
         incident = run.backend.update(ref, IncidentUpdate.model_validate(changes))

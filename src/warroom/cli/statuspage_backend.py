@@ -59,8 +59,8 @@ class LocalStatusPage(LocalBackend):
             return components_out(components.list_components(session))
 
     def overview(self) -> OverviewOut:
-        with self._unit() as (session, _actor):
-            return overview(session, load_settings(), self._clock())
+        with self._unit() as (session, actor):
+            return overview(session, load_settings(), self._clock(), actor)
 
     def create_component(self, data: ComponentIn) -> ComponentOut:
         with self._unit(Role.manager) as (session, _actor):

@@ -82,8 +82,9 @@ def _teams_and_services(session: Session, people: dict[str, Person]) -> None:
     for team in TEAMS:
         members = [people[key] for key in team.members]
         teams[team.name] = do_create_team(
-            session=session, name=team.name, lead=people[team.lead], members=members
-        )
+            session=session, name=team.name, lead=people[team.lead], members=members,
+            sees_restricted=team.name == "Security",
+        )  # fmt: skip
     for service in SERVICES:
         do_create_service(
             session=session, name=service.name, tier=service.tier, owner_team=teams[service.owner]

@@ -14,6 +14,7 @@ from warroom.incidents.models import Incident
 from warroom.incidents.people import do_assign_role, do_join
 from warroom.incidents.rules import (
     IncidentRole,
+    Kind,
     Severity,
     Status,
     check_milestone_order,
@@ -52,6 +53,7 @@ def do_declare(
         updated_at=now,
         started_at=started,
         detected_at=detected,
+        restricted=data.kind is Kind.security if data.restricted is None else data.restricted,
     )
     incident.services = services
     session.add(incident)

@@ -35,6 +35,8 @@ class Incident(Base):
     mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Seen only by its members and the security team (security incidents by default).
+    restricted: Mapped[bool] = mapped_column(default=False, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     reporter: Mapped[Person | None] = relationship(lazy="joined")
@@ -135,3 +137,5 @@ class TaskTemplate(Base):
     severities: Mapped[list[str]] = mapped_column(JSON, default=list)
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     auto_apply: Mapped[bool] = mapped_column(default=True)
+    # A playbook: applied when a security incident enters this NIST phase, not at declaration.
+    phase: Mapped[str | None] = mapped_column(String(30))

@@ -149,8 +149,10 @@ def declare(
     services: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
     commander: Annotated[str, Form()] = "",
     started_at: Annotated[str, Form()] = "",
+    restricted: Annotated[str, Form()] = "",
 ) -> Response:
     values: dict[str, Any] = {"title": title, "description": description, "kind": kind}
+    values["restricted"] = restricted
     values |= {"severity": severity, "services": services, "commander": commander}
     values["started_at"] = started_at
     try:
@@ -174,5 +176,6 @@ def _do_declare(session: Session, actor: Actor, values: dict[str, Any], at: date
         services=values["services"],
         commander=values["commander"] or None,
         started_at=parse_local(values["started_at"], actor.timezone, "started_at"),
+        restricted=values["restricted"] or None,
     )
     return do_declare(session=session, actor=actor, data=data, now=at)

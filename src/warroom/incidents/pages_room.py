@@ -210,6 +210,29 @@ def change_severity(
     return _act(request, session, actor, ref, "severity", change, values)
 
 
+@router.post("/incidents/{ref}/restriction")
+def change_restriction(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    actor: PageResponder,
+    at: Now,
+    restricted: Annotated[str, Form()] = "",
+    version: Version = None,
+    message: Annotated[str, Form()] = "",
+) -> Response:
+    def change(incident: Incident) -> str:
+        wanted = {"true": True, "false": False}.get(restricted)
+        if wanted is None:
+            _refuse("restricted", "choose to restrict it or to lift the restriction")
+        data = IncidentUpdate(restricted=wanted, version=version, message=message or None)
+        do_update(session=session, incident=incident, actor=actor, data=data, now=at)
+        return "Restricted." if incident.restricted else "The restriction is lifted."
+
+    values = {"restricted": restricted, "message": message}
+    return _act(request, session, actor, ref, "restricted", change, values)
+
+
 @router.post("/incidents/{ref}/notes")
 def add_note(
     ref: str,

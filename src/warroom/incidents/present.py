@@ -102,6 +102,7 @@ def _fields(incident: Incident, commander: Person | None) -> dict[str, object]:
         "mitigated_at": incident.mitigated_at,
         "resolved_at": incident.resolved_at,
         "closed_at": incident.closed_at,
+        "restricted": incident.restricted,
         "version": incident.version,
     }
 

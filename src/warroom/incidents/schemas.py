@@ -38,6 +38,10 @@ class IncidentCreate(Strict):
     commander: Email | None = Field(default=None, description="Email of the incident commander")
     started_at: AwareDatetime = None
     detected_at: AwareDatetime = None
+    restricted: bool | None = Field(
+        default=None,
+        description="Seen only by its members and the security team (default: security incidents)",
+    )
 
 
 class IncidentUpdate(Strict):
@@ -54,6 +58,9 @@ class IncidentUpdate(Strict):
     acknowledged_at: AwareDatetime = None
     mitigated_at: AwareDatetime = None
     resolved_at: AwareDatetime = None
+    restricted: bool | None = Field(
+        default=None, description="Restrict to members and the security team, or lift it"
+    )
     message: Text | None = Field(default=None, description="Why; recorded on the timeline")
 
 
@@ -108,6 +115,7 @@ class IncidentOut(BaseModel):
     mitigated_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    restricted: bool
     version: int
 
 

@@ -23,18 +23,20 @@ from warroom.incidents.models import (
     TimelineEvent,
 )
 from warroom.incidents.rules import IncidentRole, Kind, Severity, Status, format_ref, parse_ref
+from warroom.incidents.visibility import can_see, sight, visible
 
 
 def access_incident(
     *,
     session: Session,
     ref: str,
-    actor: Actor,  # noqa: ARG001 - visibility is per actor
+    actor: Actor | None,
 ) -> Incident:
-    """Fetch by reference (``INC-42`` or ``42``); 404 when it does not exist."""
+    """Fetch by reference (``INC-42`` or ``42``); 404 when it does not exist, and when it is
+    restricted and ``actor`` is not allowed to see it (its existence is not confirmed)."""
     number = parse_ref(ref)
     incident = session.get(Incident, number) if number is not None else None
-    if incident is None:
+    if incident is None or not can_see(session, actor, incident):
         raise NotFound(f"no incident {ref}")
     return incident
 
@@ -159,13 +161,13 @@ def _filtered(query: Select[Incident], wanted: IncidentFilter) -> Select[Inciden
 def list_incidents(
     *,
     session: Session,
-    actor: Actor,  # noqa: ARG001 - every viewer sees every incident until restricted ones exist
+    actor: Actor | None,
     wanted: IncidentFilter,
     cursor: str | None = None,
     limit: int = 50,
 ) -> tuple[list[Incident], str | None]:
     """Newest first; the cursor continues after the last incident of the previous page."""
-    query = _filtered(select(Incident), wanted)
+    query = _filtered(select(Incident), wanted).where(visible(sight(session, actor)))
     if cursor:
         query = query.where(Incident.id < decode_cursor(cursor))
     rows = list(session.scalars(query.order_by(Incident.id.desc()).limit(limit + 1)))

@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from warroom.access.service import Actor
 from warroom.catalog.service import check_services
-from warroom.errors import VersionConflict
+from warroom.errors import InvalidInput, VersionConflict
 from warroom.incidents.declare import (
     assign_declarer_as_commander,
     bring_owners,
@@ -52,6 +52,7 @@ def do_update(
     changed |= _milestones(session, incident, actor, data, now)
     changed |= _severity(session, incident, actor, data, now)
     changed |= _status(session, incident, actor, data, now)
+    changed |= _restriction(session, incident, actor, data, now)
     if changed:
         incident.updated_at = now
         try:
@@ -59,6 +60,26 @@ def do_update(
         except StaleDataError as exc:
             raise VersionConflict("the incident was changed by someone else; reload") from exc
     return incident
+
+
+def _restriction(
+    session: Session, incident: Incident, actor: Actor | None, data: IncidentUpdate, now: datetime
+) -> bool:
+    if data.restricted is None or data.restricted == incident.restricted:
+        return False
+    if not data.restricted and not (data.message and data.message.strip()):
+        raise InvalidInput("message", "say why the restriction is lifted (it goes on the timeline)")
+    incident.restricted = data.restricted
+    text = (
+        "Restricted: only its members and the security team can see it"
+        if data.restricted
+        else "Restriction lifted: everyone with access to warroom can see it"
+    )
+    reason = f" ({data.message.strip()})" if data.message and data.message.strip() else ""
+    record(session=session, incident=incident, kind="restriction", actor=actor, now=now,
+           text=text + reason, before=str(not data.restricted).lower(),
+           after=str(data.restricted).lower())  # fmt: skip
+    return True
 
 
 def _texts(

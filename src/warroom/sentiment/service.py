@@ -113,6 +113,8 @@ def incident_at(session: Session, posted_at: datetime, text: str) -> Incident | 
         or_(Incident.resolved_at.is_(None), Incident.resolved_at >= posted_at - AFTERGLOW),
         started,
         Incident.kind == "service",
+        # A restricted incident is never tied to public chatter that anyone can read.
+        Incident.restricted.is_(False),
     )
     found = list(session.scalars(query))
     if not found:

@@ -29,7 +29,7 @@ def status_overview(request: Request, session: DbSession, actor: Viewer, at: Now
     """The private page: each component as the public sees it and what is behind it (its
     service, the internal incidents open there, the public incidents naming it), the updates
     waiting for approval, and the major incidents the public page says nothing about yet."""
-    return overview(session, request.app.state.settings, at)
+    return overview(session, request.app.state.settings, at, actor)
 
 
 @router.get("/status-components", response_model=list[ComponentOut])

@@ -10,9 +10,10 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warroom.access.models import Team
+from warroom.access.models import Person, Team
 from warroom.catalog.models import Contact, Customer, CustomerSla
 from warroom.incidents.models import Incident
+from warroom.incidents.visibility import may_see_people
 
 # Contacts whose plan role makes them internal stakeholders of every major incident.
 STAKEHOLDER_ROLES = ("executive", "comms")
@@ -39,6 +40,11 @@ def stakeholders(session: Session, incident: Incident) -> list[Recipient]:
         for c in session.scalars(select(Contact).where(Contact.plan_role.in_(STAKEHOLDER_ROLES)))
         if c.email and not c.customer_id
     ]
+    if incident.restricted:
+        # Need to know: executives and communications contacts are told of a restricted
+        # incident (a breach is theirs to handle); owners and the service desk only if they
+        # are its members or on the security team.
+        return _once(found + _insiders(session, incident))
     for service in incident.services:
         team = service.owner_team
         if team is not None and team.lead is not None:
@@ -47,6 +53,17 @@ def stakeholders(session: Session, incident: Incident) -> list[Recipient]:
     if support is not None and support.lead is not None:
         found.append(Recipient(support.lead.name, support.lead.email, "support"))
     return _once(found)
+
+
+def _insiders(session: Session, incident: Incident) -> list[Recipient]:
+    owners = {
+        team.lead.id: service.name
+        for service in incident.services
+        if (team := service.owner_team) is not None and team.lead is not None
+    }
+    allowed = may_see_people(session, incident, owners)
+    people = list(session.scalars(select(Person).where(Person.id.in_(allowed))))
+    return [Recipient(p.name, p.email, f"owner of {owners[p.id]}") for p in people]
 
 
 def customers(session: Session, incident: Incident) -> list[Recipient]:

@@ -11,9 +11,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warroom.access.service import Actor
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import format_ref
 from warroom.incidents.service import ACTIVE_STATUSES
+from warroom.incidents.visibility import hidden_ids
 from warroom.settings import Settings
 from warroom.statuspage.answers import (
     DraftOut,
@@ -31,10 +33,15 @@ MAJOR = ("SEV1", "SEV2")  # the severities the public should hear about
 SERVICE = "service"
 
 
-def overview(session: Session, settings: Settings, now: datetime) -> OverviewOut:
+def overview(
+    session: Session, settings: Settings, now: datetime, actor: Actor | None
+) -> OverviewOut:
+    """The staff view; restricted incidents are left out like security ones, and a draft
+    written for one shows only to those who may see it."""
     indicator = status(load(session, settings, now))["status"]
     running = select(Incident).where(Incident.status.in_(ACTIVE_STATUSES))
-    active = list(session.scalars(running.where(Incident.kind == SERVICE)))
+    running = running.where(Incident.kind == SERVICE, Incident.restricted.is_(False))
+    active = list(session.scalars(running))
     open_public = list(
         session.scalars(select(PublicIncident).where(PublicIncident.status.not_in(sorted(ENDED))))
     )
@@ -42,7 +49,7 @@ def overview(session: Session, settings: Settings, now: datetime) -> OverviewOut
         indicator=indicator["indicator"],
         description=indicator["description"],
         components=_components(session, active, open_public),
-        drafts=_drafts(session),
+        drafts=_drafts(session, actor),
         unannounced=_unannounced(active, open_public),
     )
 
@@ -87,11 +94,16 @@ def _component(
     )  # fmt: skip
 
 
-def _drafts(session: Session) -> list[DraftOut]:
+def _drafts(session: Session, actor: Actor | None) -> list[DraftOut]:
     query = select(PublicUpdate).where(PublicUpdate.state == "draft").order_by(PublicUpdate.id)
+    updates = list(session.scalars(query))
+    linked = [u.public_incident.incident_id for u in updates]
+    hidden = hidden_ids(session, actor, [i for i in linked if i is not None])
     found = []
-    for update in session.scalars(query):
+    for update in updates:
         public = update.public_incident
+        if public.incident_id in hidden:
+            continue
         found.append(DraftOut(
             public_incident=public.code, name=public.name, update=update.code,
             status=update.status, created_at=update.created_at,

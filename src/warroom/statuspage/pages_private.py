@@ -15,5 +15,5 @@ router = APIRouter(route_class=PageRoute, tags=["pages"])
 
 @router.get(PRIVATE)
 def private_page(request: Request, session: DbSession, actor: PageViewer, at: Now) -> Response:
-    found = overview(session, request.app.state.settings, at)
+    found = overview(session, request.app.state.settings, at, actor)
     return page(request, "private.html", actor, {"tab": "private", "view": found})

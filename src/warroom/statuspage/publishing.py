@@ -16,6 +16,7 @@ from warroom.errors import IllegalTransition, InvalidInput, NotFound, Permission
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import IncidentRole, format_ref, parse_ref
 from warroom.incidents.service import active_roles, record
+from warroom.incidents.visibility import can_see
 from warroom.statuspage.components import announce, check_component, do_set_status, new_code
 from warroom.statuspage.models import PublicIncident, PublicUpdate
 from warroom.statuspage.rules import (
@@ -59,12 +60,12 @@ def check_status(kind: str, status: str) -> str:
     return status
 
 
-def _internal(session: Session, ref: str | None) -> Incident | None:
+def _internal(session: Session, ref: str | None, actor: Actor | None) -> Incident | None:
     if not ref:
         return None
     number = parse_ref(ref)
     incident = session.get(Incident, number) if number is not None else None
-    if incident is None:
+    if incident is None or not can_see(session, actor, incident):
         raise InvalidInput("incident", f"unknown incident {ref!r}")
     return incident
 
@@ -74,7 +75,7 @@ def do_open(
 ) -> PublicIncident:
     """A public incident or maintenance with its first update, waiting for approval."""
     check_status(data.kind, data.status)
-    incident = _internal(session, data.incident)
+    incident = _internal(session, data.incident, actor)
     if data.kind == "maintenance" and not (data.scheduled_for and data.scheduled_until):
         raise InvalidInput("scheduled_for", "a maintenance names its window")
     if data.scheduled_for and data.scheduled_until and data.scheduled_until <= data.scheduled_for:

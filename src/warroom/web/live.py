@@ -27,6 +27,7 @@ from warroom.access.service import Actor
 from warroom.alerts.models import Alert, AlertGroup
 from warroom.incidents.models import TimelineEvent
 from warroom.incidents.rules import format_ref, parse_ref
+from warroom.incidents.visibility import Sight, sight, visible
 
 router = APIRouter(tags=["live"])
 Watch = Callable[[sessionmaker[Session]], tuple[Any, ...]]
@@ -39,8 +40,19 @@ def _latest(factory: sessionmaker[Session]) -> int:
         return session.scalar(select(func.max(TimelineEvent.id))) or 0
 
 
-def _since(factory: sessionmaker[Session], after: int, incident: int | None) -> list[TimelineEvent]:
-    query = select(TimelineEvent).where(TimelineEvent.id > after)
+def _sight(factory: sessionmaker[Session], actor: Actor) -> Sight:
+    with factory() as session:
+        return sight(session, actor)
+
+
+def _since(
+    factory: sessionmaker[Session], after: int, incident: int | None, seen: Sight
+) -> list[TimelineEvent]:
+    """Events after the cursor; a restricted incident's only reach its members (membership is
+    read on every poll, so someone released stops hearing of it at once)."""
+    query = select(TimelineEvent).where(
+        TimelineEvent.id > after, visible(seen, TimelineEvent.incident_id)
+    )
     if incident is not None:
         query = query.where(TimelineEvent.incident_id == incident)
     with factory() as session:
@@ -80,13 +92,14 @@ def _incident_groups(incident: int) -> Watch:
 
 
 async def _stream(
-    request: Request, incident: int | None, after: int, watch: Watch | None
+    request: Request, incident: int | None, after: int, watch: Watch | None, actor: Actor
 ) -> AsyncIterator[str]:
     state = request.app.state
+    seen = await asyncio.to_thread(_sight, state.sessions, actor)
     yield "retry: 2000\n\n"
     mark = await asyncio.to_thread(watch, state.sessions) if watch else None
     while not await request.is_disconnected():
-        rows = await asyncio.to_thread(_since, state.sessions, after, incident)
+        rows = await asyncio.to_thread(_since, state.sessions, after, incident, seen)
         # Another incident's events still move the cursor, so they are not read again.
         if rows:
             after = rows[-1].id
@@ -120,7 +133,7 @@ async def stream(
         else await asyncio.to_thread(_latest, request.app.state.sessions)
     )
     return StreamingResponse(
-        _stream(request, number, after, watch),
+        _stream(request, number, after, watch, actor),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

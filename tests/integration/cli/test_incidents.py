@@ -233,3 +233,20 @@ def test_usage_errors_exit_2(cli: Cli) -> None:
     assert cli("incident", "declare", "--severity", "SEV1").exit_code == 2  # no title
     assert cli("incident", "list", "--limit", "lots").exit_code == 2
     assert cli("incident", "list", "--url", "http://127.0.0.1:9").exit_code == 2  # no token
+
+
+def test_a_restricted_incident_is_not_listed_or_shown_to_a_non_member(cli: Cli) -> None:
+    made = declare(cli, "--kind", "security", "--title", "Stolen VPN account", "--as",
+                   "kenji@example.com")  # fmt: skip
+    assert made["restricted"] is True
+    vera = ("--as", "vera@example.com")
+    listed = cli.json("incident", "list", *vera)
+    assert made["ref"] not in str(listed)
+    shown = cli("incident", "show", made["ref"], *vera)
+    assert shown.exit_code != 0
+    assert "Stolen VPN account" not in shown.stdout + shown.stderr
+    assert made["ref"] in str(cli.json("incident", "list", "--as", "kenji@example.com"))
+    opened = cli.json("incident", "update", made["ref"], "--open", "--message", "told all staff",
+                      "--as", "kenji@example.com")  # fmt: skip
+    assert opened["restricted"] is False
+    assert made["ref"] in str(cli.json("incident", "list", *vera))

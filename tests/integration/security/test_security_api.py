@@ -175,6 +175,9 @@ def test_only_security_incidents_and_only_responders_write(
     wrong = client.get(f"/api/v1/incidents/{outage}/security", headers=admin.headers)
     assert problem(wrong, 409)["detail"].endswith("not security")
     url = f"/api/v1/incidents/{ref}/security"
+    assert client.get(url, headers=viewer.headers).status_code == 404  # restricted
+    body = {"person": viewer.email, "reason": "reads the firewall logs"}
+    ok(client.post(f"/api/v1/incidents/{ref}/participants", json=body, headers=admin.headers), 201)
     assert client.get(url, headers=viewer.headers).status_code == 200
     refused = client.post(f"{url}/phase", json={"phase": "containment"}, headers=viewer.headers)
     assert refused.status_code == 403
