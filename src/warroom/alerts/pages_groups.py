@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from warroom.access.deps import DbSession, Now
 from warroom.access.pages import PageResponder, PageViewer, safe_next
+from warroom.access.service import Actor
 from warroom.alerts.alert_groups import (
     GroupFilter,
     access_group,
@@ -27,6 +28,7 @@ from warroom.errors import WarroomError
 from warroom.incidents.models import Incident
 from warroom.incidents.pages_room import PanelContext
 from warroom.incidents.rules import Severity, format_ref
+from warroom.incidents.visibility import hidden_ids
 from warroom.web.csrf import check_csrf
 from warroom.web.render import PageRoute, flash, see_other
 
@@ -40,14 +42,19 @@ class GroupRow:
     group: AlertGroup
     service: str | None
     hosts: list[str]
+    hidden: bool = False  # its incident is restricted and this viewer is not a member
 
     @property
     def incident_ref(self) -> str | None:
         return format_ref(self.group.incident_id) if self.group.incident_id else None
 
 
-def group_rows(*, session: Session, groups: list[AlertGroup]) -> list[GroupRow]:
+def group_rows(
+    *, session: Session, groups: list[AlertGroup], actor: Actor | None = None
+) -> list[GroupRow]:
     """Each group with its service's name and its first hosts."""
+    linked = [g.incident_id for g in groups if g.incident_id is not None]
+    hidden = hidden_ids(session, actor, linked)
     ids = {g.service_id for g in groups if g.service_id is not None}
     query = select(Service.id, Service.name).where(Service.id.in_(ids))
     services = {row[0]: row[1] for row in session.execute(query)} if ids else {}
@@ -56,6 +63,7 @@ def group_rows(*, session: Session, groups: list[AlertGroup]) -> list[GroupRow]:
             g,
             services.get(g.service_id) if g.service_id else None,
             group_hosts(session=session, group_id=g.id, limit=HOSTS_SHOWN),
+            g.incident_id in hidden,
         )
         for g in groups
     ]
@@ -67,7 +75,8 @@ def group_list(
 ) -> Response:
     errors = {} if status in GROUP_STATUSES else {"status": "choose open or closed"}
     wanted = GroupFilter(status=status if not errors else "open", limit=200)
-    rows = group_rows(session=session, groups=list_groups(session=session, wanted=wanted))
+    groups = list_groups(session=session, wanted=wanted)
+    rows = group_rows(session=session, groups=groups, actor=actor)
     context = {
         "rows": rows,
         "status": wanted.status,
@@ -84,7 +93,7 @@ def group_detail(
     group_id: int, request: Request, session: DbSession, actor: PageViewer
 ) -> Response:
     group = access_group(session=session, group_id=group_id)
-    (row,) = group_rows(session=session, groups=[group])
+    (row,) = group_rows(session=session, groups=[group], actor=actor)
     context = {
         "row": row,
         "hosts": group_hosts(session=session, group_id=group.id),

@@ -67,7 +67,7 @@ def _facts(incident: IncidentDetail, zone: ZoneInfo) -> Table:
     facts = Table.grid(padding=(0, 2))
     facts.add_row("Severity", severity(incident.severity))
     facts.add_row("Status", incident.status)
-    facts.add_row("Kind", incident.kind)
+    facts.add_row("Kind", incident.kind + (" (restricted)" if incident.restricted else ""))
     facts.add_row("Services", ", ".join(incident.services) or "—")
     facts.add_row("Commander", who(incident.commander))
     facts.add_row("Reporter", who(incident.reporter))

@@ -17,6 +17,7 @@ from warroom.access.rules import Role
 from warroom.access.service import Actor
 from warroom.catalog.service import list_services
 from warroom.errors import InvalidInput, WarroomError
+from warroom.incidents.visibility import hidden_ids
 from warroom.statuspage import components, manage, subscribers
 from warroom.statuspage.models import PublicIncident
 from warroom.statuspage.present import components_out
@@ -71,13 +72,17 @@ def _admin_page(
     request: Request, session: Session, actor: Actor, extra: dict[str, Any], status: int = 200
 ) -> Response:
     rows = components.list_components(session)
+    publics = _open_first(manage.list_public_incidents(session))
+    linked = [p.incident_id for p in publics if p.incident_id is not None]
     context = {
         "tab": "components",
         "components": components_out(rows),
         "groups": [c for c in rows if c.is_group],
         "services": list_services(session=session),
         "statuses": [s.value for s in ComponentStatus],
-        "publics": _open_first(manage.list_public_incidents(session)),
+        "publics": publics,
+        # What the public reads is public; which restricted incident is behind it is not.
+        "hidden": hidden_ids(session, actor, linked),
         "is_open": is_open,
         "values": {"kind": "component", "status": ComponentStatus.operational.value},
     }
