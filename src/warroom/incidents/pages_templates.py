@@ -18,6 +18,7 @@ from warroom.incidents.models import TaskTemplate
 from warroom.incidents.rules import IncidentRole, Kind, Severity
 from warroom.incidents.schemas import TemplateIn
 from warroom.incidents.tasks import access_template, do_save_template, list_templates
+from warroom.security.rules import Phase
 from warroom.web.csrf import check_csrf
 from warroom.web.render import PageRoute, flash, form_errors, render, see_other
 
@@ -38,12 +39,20 @@ def template_list(request: Request, session: DbSession, actor: PageViewer) -> Re
 
 def _values(template: TaskTemplate | None) -> dict[str, Any]:
     if template is None:
-        return {"name": "", "kind": "service", "severities": [], "auto_apply": True, "items": []}
+        return {
+            "name": "",
+            "kind": "service",
+            "severities": [],
+            "auto_apply": True,
+            "items": [],
+            "phase": "",
+        }
     return {
         "name": template.name,
         "kind": template.kind,
         "severities": list(template.severities),
         "auto_apply": template.auto_apply,
+        "phase": template.phase or "",
         "items": [dict(i) for i in template.items],
     }
 
@@ -64,6 +73,7 @@ def _form_page(
         "errors": errors or {},
         "can_edit": actor.allows(Role.manager),
         "kinds": list(Kind),
+        "phases": list(Phase),
         "severities": list(Severity),
         "incident_roles": list(IncidentRole),
         "nav": "templates",
@@ -88,7 +98,7 @@ FormList = Annotated[list[str], Form()]
 
 
 def _posted(
-    name: str, kind: str, severities: list[str], auto_apply: str, rows: list[list[str]]
+    name: str, kind: str, severities: list[str], auto_apply: str, rows: list[list[str]], phase: str
 ) -> dict[str, Any]:
     items = [
         {"title": title.strip(), "role": role or None, "due_minutes": due.strip() or None}
@@ -101,6 +111,7 @@ def _posted(
         "severities": severities,
         "auto_apply": bool(auto_apply),
         "items": items,
+        "phase": phase or None,
     }
 
 
@@ -151,8 +162,10 @@ def create_template(
     item_title: FormList = [],  # noqa: B006
     item_role: FormList = [],  # noqa: B006
     item_due: FormList = [],  # noqa: B006
+    phase: Annotated[str, Form()] = "",
 ) -> Response:
-    values = _posted(name, kind, severities, auto_apply, [item_title, item_role, item_due])
+    rows = [item_title, item_role, item_due]
+    values = _posted(name, kind, severities, auto_apply, rows, phase)
     return _save(request, session, actor, None, values)
 
 
@@ -169,6 +182,8 @@ def update_template(
     item_title: FormList = [],  # noqa: B006
     item_role: FormList = [],  # noqa: B006
     item_due: FormList = [],  # noqa: B006
+    phase: Annotated[str, Form()] = "",
 ) -> Response:
-    values = _posted(name, kind, severities, auto_apply, [item_title, item_role, item_due])
+    rows = [item_title, item_role, item_due]
+    values = _posted(name, kind, severities, auto_apply, rows, phase)
     return _save(request, session, actor, template_id, values)

@@ -143,5 +143,6 @@ def template_out(row: TaskTemplate) -> TemplateOut:
             "severities": row.severities,
             "items": [TemplateItem.model_validate(i) for i in row.items],
             "auto_apply": row.auto_apply,
+            "phase": row.phase,
         }
     )

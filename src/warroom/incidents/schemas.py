@@ -8,6 +8,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from warroom.incidents.rules import IncidentRole, Kind, Severity, Status, TaskStatus
+from warroom.security.rules import Phase
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
@@ -185,6 +186,11 @@ class TemplateIn(Strict):
     severities: list[Severity] = Field(min_length=1)
     items: list[TemplateItem] = Field(min_length=1, max_length=100)
     auto_apply: bool = True
+    phase: Phase | None = Field(
+        default=None,
+        description="A security playbook: applied when the incident enters this NIST phase "
+        "(detection_analysis: at declaration) instead of at declaration",
+    )
 
 
 class TemplateOut(BaseModel):
@@ -194,6 +200,7 @@ class TemplateOut(BaseModel):
     severities: list[Severity]
     items: list[TemplateItem]
     auto_apply: bool
+    phase: Phase | None
 
 
 class ApplyTemplate(Strict):

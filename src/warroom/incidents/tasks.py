@@ -103,9 +103,23 @@ def do_update_task(
     return task
 
 
-def matching_templates(*, session: Session, kind: Kind, severity: Severity) -> list[TaskTemplate]:
+def matching_templates(
+    *, session: Session, kind: Kind, severity: Severity, phase: str | None = None
+) -> list[TaskTemplate]:
+    """The checklists applied automatically: without ``phase``, those for declaration (a
+    security incident starts in detection & analysis, so its playbook comes too); with it,
+    the playbooks of the phase a security incident has just entered."""
     rows = session.scalars(select(TaskTemplate).where(TaskTemplate.kind == kind.value))
-    return [t for t in rows if t.auto_apply and severity.value in t.severities]
+    wanted = {phase} if phase else {None, "detection_analysis"}
+    return [t for t in rows if t.auto_apply and severity.value in t.severities
+            and t.phase in wanted]  # fmt: skip
+
+
+def applied_template_ids(*, session: Session, incident: Incident) -> set[int]:
+    query = select(Task.template_id).where(
+        Task.incident_id == incident.id, Task.template_id.is_not(None)
+    )
+    return {int(i) for i in session.scalars(query) if i is not None}
 
 
 def do_apply_template(
@@ -172,8 +186,11 @@ def do_save_template(
     clash = session.scalar(select(TaskTemplate).where(TaskTemplate.name == data.name))
     if clash is not None and clash is not template:
         raise Conflict(f"a template named {data.name} already exists")
+    if data.phase is not None and data.kind is not Kind.security:
+        raise InvalidInput("phase", "only a security checklist (a playbook) has a phase")
     target = template or TaskTemplate()
     target.name, target.kind, target.auto_apply = data.name, data.kind.value, data.auto_apply
+    target.phase = data.phase.value if data.phase else None
     target.severities = [s.value for s in data.severities]
     target.items = [i.model_dump(mode="json") for i in data.items]
     session.add(target)

@@ -12,8 +12,9 @@ from warroom.access.service import Actor
 from warroom.catalog.assets import access_asset
 from warroom.errors import Conflict, NotFound
 from warroom.incidents.models import Incident
-from warroom.incidents.rules import format_ref
+from warroom.incidents.rules import Kind, Severity, format_ref
 from warroom.incidents.service import access_incident, record
+from warroom.incidents.tasks import applied_template_ids, do_apply_template, matching_templates
 from warroom.security.iocs import check_ioc
 from warroom.security.models import Indicator, PhaseChange, ScopeAsset, SecurityRecord
 from warroom.security.rules import Phase, check_phase_move
@@ -54,7 +55,21 @@ def do_move_phase(
     text += f" ({data.reason.strip()})" if data.reason.strip() else ""
     record(session=session, incident=incident, kind="security_phase", actor=actor, now=now,
            text=text, before=current.value, after=data.phase.value)  # fmt: skip
+    _apply_playbooks(session, incident, actor, data.phase, now)
     return row
+
+
+def _apply_playbooks(
+    session: Session, incident: Incident, actor: Actor, phase: Phase, now: datetime
+) -> None:
+    """The entered phase's playbooks become tasks, once: going back and forth adds none twice."""
+    done = applied_template_ids(session=session, incident=incident)
+    found = matching_templates(session=session, kind=Kind.security,
+                               severity=Severity(incident.severity), phase=phase.value)  # fmt: skip
+    for template in found:
+        if template.id not in done:
+            do_apply_template(session=session, incident=incident, actor=actor,
+                              template=template, now=now)  # fmt: skip
 
 
 def do_update_security(
