@@ -15,6 +15,7 @@ from warroom.cli.remote import RemoteBackend
 from warroom.db import make_engine, make_session_factory
 from warroom.incidents.schemas import Strict
 from warroom.incidents.service import access_incident, check_person
+from warroom.incidents.visibility import sight
 from warroom.oncall import policies
 from warroom.oncall.page_present import (
     PageFilter,
@@ -70,12 +71,13 @@ class LocalPaging(LocalBackend):
                 status=query.status,
                 incident_id=found.id if found else None,
                 limit=query.limit,
+                seen=sight(session, actor),
             )
             return [page_out(session, p) for p in list_pages(session=session, wanted=wanted)]
 
     def acknowledge(self, page_id: int) -> PageOut:
         with self._unit() as (session, actor):
-            page = access_page(session=session, page_id=page_id)
+            page = access_page(session=session, page_id=page_id, actor=actor)
             check_may_acknowledge(page, actor)
             do_acknowledge_page(session, page, actor, "cli", self._clock())
             return page_out(session, page)

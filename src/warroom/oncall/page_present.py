@@ -16,6 +16,7 @@ from warroom.errors import NotFound, PermissionDenied
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import format_ref
 from warroom.incidents.schemas import PersonRef
+from warroom.incidents.visibility import Sight, can_see, visible
 from warroom.oncall.models import Delivery, Page
 from warroom.oncall.page_schemas import DeliveryOut, PageOut, PagingResult
 
@@ -26,6 +27,7 @@ class PageFilter:
     status: str | None = None
     incident_id: int | None = None
     limit: int = 100
+    seen: Sight | None = None  # whose eyes: a restricted incident's pages only for its members
 
 
 def list_pages(*, session: Session, wanted: PageFilter) -> list[Page]:
@@ -37,12 +39,16 @@ def list_pages(*, session: Session, wanted: PageFilter) -> list[Page]:
         query = query.where(Page.status == wanted.status)
     if wanted.incident_id is not None:
         query = query.where(Page.incident_id == wanted.incident_id)
+    if wanted.seen is not None:
+        query = query.where(visible(wanted.seen, Page.incident_id))
     return list(session.scalars(query.order_by(Page.id.desc()).limit(wanted.limit)))
 
 
-def access_page(*, session: Session, page_id: int) -> Page:
+def access_page(*, session: Session, page_id: int, actor: Actor | None) -> Page:
+    """404 also for a page of a restricted incident the actor may not see."""
     page = session.get(Page, page_id)
-    if page is None:
+    incident = session.get(Incident, page.incident_id) if page is not None else None
+    if page is None or incident is None or not can_see(session, actor, incident):
         raise NotFound(f"no page {page_id}")
     return page
 

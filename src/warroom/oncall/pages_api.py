@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from warroom.access.deps import DbSession, Now, Responder, Viewer
 from warroom.incidents.service import access_incident, check_person
+from warroom.incidents.visibility import sight
 from warroom.oncall.page_present import (
     PageFilter,
     access_page,
@@ -50,19 +51,20 @@ def list_(
         status=status,
         incident_id=found.id if found else None,
         limit=limit,
+        seen=sight(session, actor),
     )
     return [page_out(session, p) for p in list_pages(session=session, wanted=wanted)]
 
 
 @router.get("/pages/{page_id}", response_model=PageOut)
 def show(page_id: int, session: DbSession, actor: Viewer) -> PageOut:
-    return page_out(session, access_page(session=session, page_id=page_id))
+    return page_out(session, access_page(session=session, page_id=page_id, actor=actor))
 
 
 @router.post("/pages/{page_id}/acknowledge", response_model=PageOut)
 def acknowledge(page_id: int, session: DbSession, actor: Viewer, at: Now) -> PageOut:
     """Acknowledge one's own page; responders may acknowledge anyone's."""
-    page = access_page(session=session, page_id=page_id)
+    page = access_page(session=session, page_id=page_id, actor=actor)
     check_may_acknowledge(page, actor)
     do_acknowledge_page(session, page, actor, "api", at)
     return page_out(session, page)

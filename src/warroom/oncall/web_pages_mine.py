@@ -83,7 +83,7 @@ def acknowledge(
     next: Annotated[str, Form()] = "/pages/mine",
 ) -> Response:
     """One's own page at any role; a responder may acknowledge anyone's."""
-    page = access_page(session=session, page_id=page_id)
+    page = access_page(session=session, page_id=page_id, actor=actor)
     check_may_acknowledge(page, actor)
     ref = format_ref(page.incident_id)
     try:

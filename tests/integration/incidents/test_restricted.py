@@ -226,3 +226,23 @@ def test_stakeholder_updates_skip_owners_who_are_not_members(
     with transaction(app.state.sessions) as session:
         ids = {e.incident_id for e in session.scalars(select(TimelineEvent))}
     assert parse_ref(ref) in ids
+
+
+def test_pages_of_a_hidden_incident_are_only_for_its_members(
+    app: FastAPI, client: TestClient, admin: User, viewer: User, responder: User
+) -> None:
+    paged = make_user(app, Role.responder, "Pia Paged")
+    ref = declare(client, responder, title=TITLE, kind="security", severity="SEV2")["ref"]
+    sent = ok(client.post(f"/api/v1/incidents/{ref}/page", json={"person": paged.email},
+                          headers=responder.headers))  # fmt: skip
+    (page,) = [p for p in sent["pages"] if p["person"]["email"] == paged.email]
+    assert page["incident_title"] == TITLE
+    everyone = ok(client.get("/api/v1/pages?all=true", headers=viewer.headers))
+    assert TITLE not in str(everyone)
+    assert client.get(f"/api/v1/pages/{page['id']}", headers=viewer.headers).status_code == 404
+    # The person paged is a member: the page and the incident are theirs to read.
+    mine = ok(client.get("/api/v1/pages", headers=paged.headers))
+    assert [p["incident_title"] for p in mine] == [TITLE]
+    assert ref in refs(client, paged)
+    # A member reading everyone's pages sees this one too.
+    assert TITLE in str(ok(client.get("/api/v1/pages?all=true", headers=responder.headers)))
