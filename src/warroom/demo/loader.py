@@ -13,6 +13,7 @@ from warroom.access.models import Person, Team
 from warroom.access.service import Actor, actor_for, do_create_person, do_create_team
 from warroom.catalog.service import do_create_service
 from warroom.demo.changes import load_changes
+from warroom.demo.legacy import load_legacy
 from warroom.demo.oncall import load_oncall
 from warroom.demo.org import PEOPLE, SERVICES, TEAMS, DemoPerson, accounts
 from warroom.demo.plan import load_plan
@@ -53,6 +54,7 @@ def load_demo(*, session: Session, now: datetime) -> DemoResult:
     people = _people(session, now - timedelta(days=120))
     _teams_and_services(session, people)
     load_plan(session=session, now=now)
+    load_legacy(session=session)
     refs = [format_ref(play(session, story, people, now).id) for story in STORIES]
     load_oncall(session=session, now=now)
     load_changes(session=session, now=now)

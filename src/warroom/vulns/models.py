@@ -1,5 +1,6 @@
-"""Vulnerability campaigns: one advisory worked through the estate, and one remediation record
-per asset the advisory may affect (assets judged not affected get none)."""
+"""Vulnerability campaigns: one advisory worked through the estate, one remediation record
+per asset the advisory may affect (assets judged not affected get none), the emergency
+changes that patch a tier in one window, and the customers told about the campaign."""
 
 from __future__ import annotations
 
@@ -67,3 +68,46 @@ class Remediation(Base):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     risk_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     false_positive_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The emergency change whose window patches this asset (the latest one, if rescheduled).
+    change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("changes.id", ondelete="SET NULL"), index=True
+    )
+
+
+class VulnWindow(Base):
+    """An emergency change scheduled from a campaign for one tier's affected assets, and when
+    its outcome was carried back onto the records (patched, or affected again)."""
+
+    __tablename__ = "vuln_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("vuln_campaigns.id", ondelete="CASCADE"), index=True
+    )
+    change_id: Mapped[int] = mapped_column(
+        ForeignKey("changes.id", ondelete="CASCADE"), unique=True
+    )
+    tier: Mapped[int] = mapped_column()
+    assets: Mapped[int] = mapped_column()  # how many records it scheduled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    settled_as: Mapped[str | None] = mapped_column(String(20))  # patched, affected
+
+
+class VulnNotice(Base):
+    """A customer told about a campaign: when last, how often, and how many contacts."""
+
+    __tablename__ = "vuln_notices"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("vuln_campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    first_notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    times: Mapped[int] = mapped_column(default=1)
+    contacts: Mapped[int] = mapped_column()  # emails written the last time
+    notified_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))

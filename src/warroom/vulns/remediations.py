@@ -54,6 +54,17 @@ def access_record(*, session: Session, campaign: VulnCampaign, asset_id: int) ->
     return record
 
 
+def access_asset(*, session: Session, campaign: VulnCampaign, asset: str) -> Remediation:
+    """The record of an asset named by id or by hostname (any case)."""
+    if asset.strip().isdigit():
+        return access_record(session=session, campaign=campaign, asset_id=int(asset))
+    same = func.lower(Asset.hostname) == asset.strip().lower()
+    asset_id = session.scalar(select(Asset.id).where(same))
+    if asset_id is None:
+        raise NotFound(f"no asset {asset!r}")
+    return access_record(session=session, campaign=campaign, asset_id=asset_id)
+
+
 def do_set_status(
     *,
     session: Session,
