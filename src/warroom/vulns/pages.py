@@ -1,6 +1,8 @@
 """The vulnerability campaign pages: the campaigns with their progress and a form to open one
 from an advisory pasted as JSON (OSV or the hand form); a campaign's page with its records by
-tier, a status to set on each, and the burndown drawn as an SVG on the server."""
+tier, a status to set on each, an emergency window to schedule per tier (and settle once its
+change has ended), the customers concerned with a button to tell them, and the burndown drawn
+as an SVG on the server."""
 
 from __future__ import annotations
 
@@ -15,12 +17,19 @@ from warroom.access.pages import PageResponder, PageViewer
 from warroom.access.rules import Role
 from warroom.access.service import Actor
 from warroom.errors import InvalidInput, WarroomError
-from warroom.vulns import campaigns, remediations
-from warroom.vulns.present import campaign_out, campaigns_out, progress_out, records_out
+from warroom.vulns import campaigns, notices, remediations, windows
+from warroom.vulns.present import (
+    campaign_out,
+    campaigns_out,
+    notice_out,
+    progress_out,
+    records_out,
+    windows_out,
+)
 from warroom.vulns.remediation import RemediationStatus
 from warroom.vulns.schemas import PointOut
 from warroom.web.csrf import check_csrf
-from warroom.web.render import PageRoute, flash, form_errors, render, see_other
+from warroom.web.render import PageRoute, flash, form_errors, parse_local, render, see_other
 
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["pages"])
 HOME = "/vulnerabilities"
@@ -90,9 +99,22 @@ def campaign_page(
         "actor": actor, "nav": "vulns", "campaign": campaign_out(session, campaign),
         "progress": progress, "records": records, "chart": burndown_points(progress.burndown),
         "width": WIDTH, "height": HEIGHT, "statuses": [s.value for s in RemediationStatus],
-        "can_write": actor.allows(Role.responder),
+        "can_write": actor.allows(Role.responder), "windows": windows_out(session, campaign, at,
+        request.app.state.settings.base_url), "waiting": _waiting(progress.by_tier),
+        "notices": [notice_out(c) for c in notices.concerned(session=session,
+                                                             campaign=campaign)],
     }  # fmt: skip
     return render(request, "vulns/campaign.html", context)
+
+
+def _waiting(tiers: list[Any]) -> list[tuple[int, int]]:
+    """(tier, affected records) of the tiers with assets waiting for a window."""
+    return [(t.tier, t.statuses["affected"]) for t in tiers if t.statuses.get("affected")]
+
+
+def _refused(request: Request, session: Session, what: str, exc: WarroomError) -> None:
+    session.rollback()
+    flash(request, f"{what}: " + "; ".join(f"{k}: {v}" for k, v in form_errors(exc).items()))
 
 
 @router.post(f"{HOME}/{{ref}}/assets/{{asset_id:int}}")
@@ -111,3 +133,60 @@ def set_status(
         session.rollback()
         flash(request, f"Nothing saved: {exc}")
     return see_other(f"{HOME}/{campaign.id}#asset-{asset_id}")
+
+
+@router.post(f"{HOME}/{{ref}}/windows")
+def schedule_window(
+    ref: str, request: Request, session: DbSession, actor: PageResponder, at: Now,
+    tier: FormText = "", starts_at: FormText = "", ends_at: FormText = "", title: FormText = "",
+) -> Response:  # fmt: skip
+    campaign = campaigns.access_campaign(session=session, ref=ref)
+    try:
+        if not tier.strip().isdigit():
+            raise InvalidInput("tier", "choose a tier")
+        start = parse_local(starts_at, actor.timezone, "starts_at")
+        end = parse_local(ends_at, actor.timezone, "ends_at")
+        if start is None or end is None:
+            raise InvalidInput("starts_at" if start is None else "ends_at", "required")
+        made = windows.do_schedule_window(session=session, actor=actor, campaign=campaign,
+                                          tier=int(tier), starts_at=start, ends_at=end, now=at,
+                                          title=title.strip() or None)  # fmt: skip
+    except WarroomError as exc:
+        _refused(request, session, "Nothing scheduled", exc)
+        return see_other(f"{HOME}/{campaign.id}#windows")
+    held = f"; {len(made.conflicts)} conflict(s) to look at" if made.conflicts else ""
+    flash(request, f"CHG-{made.change.id} scheduled for {len(made.hostnames)} asset(s){held}.")
+    return see_other(f"{HOME}/{campaign.id}#windows")
+
+
+@router.post(f"{HOME}/{{ref}}/windows/{{change}}/settle")
+def settle_window(
+    ref: str, change: str, request: Request, session: DbSession, actor: PageResponder, at: Now
+) -> Response:
+    campaign = campaigns.access_campaign(session=session, ref=ref)
+    window, found = windows.access_window(session=session, campaign=campaign, ref=change)
+    try:
+        moved = windows.do_settle_window(session=session, actor=actor, campaign=campaign,
+                                         window=window, change=found, now=at)  # fmt: skip
+        flash(request, f"CHG-{found.id} settled: {moved} asset(s) {window.settled_as}.")
+    except WarroomError as exc:
+        session.rollback()
+        flash(request, f"Nothing settled: {exc.detail}")
+    return see_other(f"{HOME}/{campaign.id}#windows")
+
+
+@router.post(f"{HOME}/{{ref}}/notify")
+def notify_customers(
+    ref: str, request: Request, session: DbSession, actor: PageResponder, at: Now,
+    again: FormText = "",
+) -> Response:  # fmt: skip
+    campaign = campaigns.access_campaign(session=session, ref=ref)
+    settings = request.app.state.settings
+    outcome = notices.do_notify_customers(
+        session=session, actor=actor, campaign=campaign, message=notices.Message(), now=at,
+        base_url=settings.base_url, time_zone=settings.statuspage_time_zone, again=again == "on",
+    )  # fmt: skip
+    told = ", ".join(c.customer.name for c in outcome.told) or "nobody new"
+    skipped = f" ({len(outcome.skipped)} skipped)" if outcome.skipped else ""
+    flash(request, f"Customers notified: {told}{skipped}.")
+    return see_other(f"{HOME}/{campaign.id}#customers")
