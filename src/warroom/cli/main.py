@@ -24,6 +24,7 @@ from warroom.cli import (
     statuspage_export,
     statuspage_overview,
     tokens,
+    vulns,
     worker,
 )
 from warroom.cli.demo import demo
@@ -43,6 +44,7 @@ app.command()(worker.worker)
 app.add_typer(worker.webhook_app, name="webhook")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(security.security_app, name="security")
+app.add_typer(vulns.vulns_app, name="vulns")
 app.add_typer(setup.db_app, name="db")
 app.add_typer(tokens.app, name="token")
 app.add_typer(incidents.app, name="incident")
