@@ -3,7 +3,8 @@
 Chicago hosts the data centre, Memphis and Dortmund the warehouses. Servers run Debian 13 with
 OpenSSL 3.5 and nginx 1.28, whose shipped lifecycles stay supported for years, so the only
 end-of-life software is what the plan plants: antivirus engine 8.5 on six sales application
-servers, and Ubuntu 20.04 with OpenSSL 1.1.1 on the internet-facing shop-web-04.
+servers, Ubuntu 20.04 with OpenSSL 1.1.1 on the internet-facing shop-web-04, and the older
+servers of ``legacy.py`` that the Heartbleed walk-through finds.
 """
 
 from __future__ import annotations
