@@ -45,6 +45,7 @@ def _routers() -> list[object]:
     from warroom.changes import api as changes_api
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
+    from warroom.knowledge import api as knowledge_api
     from warroom.oncall import api as oncall_api
     from warroom.security import api as security_api
     from warroom.sentiment import api as sentiment_api
@@ -79,6 +80,7 @@ def _routers() -> list[object]:
         sentiment_api.router,
         audit_api.router,
         vulns_api.router,
+        knowledge_api.router,
         security_api.router,
         live.router,
     ]

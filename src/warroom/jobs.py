@@ -17,6 +17,7 @@ Job = tuple[str, Callable[[sessionmaker[Session], datetime], int]]
 def worker_jobs(settings: Settings) -> list[Job]:
     from warroom.audit.sinks import worker_jobs as audit_jobs
     from warroom.changes.watch import worker_jobs as change_jobs
+    from warroom.knowledge.indexer import worker_jobs as knowledge_jobs
     from warroom.sentiment.feeds import worker_jobs as mention_jobs
     from warroom.sentiment.service import VaderScorer
     from warroom.statuspage.cadence import worker_jobs as cadence_jobs
@@ -26,4 +27,5 @@ def worker_jobs(settings: Settings) -> list[Job]:
         *cadence_jobs(settings),
         *mention_jobs(settings, VaderScorer()),
         *audit_jobs(settings),
+        *knowledge_jobs(),
     ]

@@ -14,6 +14,12 @@ def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
     import_models()
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": _ours})
+        differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def _ours(name: str | None, kind: str, _parents: dict[str, str | None]) -> bool:
+    """The full-text index is each engine's own (migration 0018) and no model describes it."""
+    return not (name or "").startswith("kb_fts")

@@ -14,6 +14,7 @@ from warroom.cli import (
     comms,
     correlation,
     incidents,
+    knowledge,
     mentions,
     oncall,
     paging,
@@ -44,6 +45,7 @@ app.command()(worker.worker)
 app.add_typer(worker.webhook_app, name="webhook")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(security.security_app, name="security")
+app.add_typer(knowledge.kb_app, name="kb")
 app.add_typer(vulns.vulns_app, name="vulns")
 app.add_typer(setup.db_app, name="db")
 app.add_typer(tokens.app, name="token")

@@ -20,6 +20,7 @@ def routers() -> list[APIRouter]:
     from warroom.changes import pages_room as change_room
     from warroom.incidents import pages as incident_pages
     from warroom.incidents import pages_room, pages_templates
+    from warroom.knowledge import pages as knowledge_pages
     from warroom.oncall import web_pages as oncall_pages
     from warroom.oncall import web_pages_mine
     from warroom.security import pages_room as security_room
@@ -41,6 +42,7 @@ def routers() -> list[APIRouter]:
     pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
     pages_room.ROOM_PANELS["suspect_changes"] = change_room.suspects_panel
     pages_room.ROOM_PANELS["public_sentiment"] = sentiment_room.sentiment_panel
+    pages_room.ROOM_PANELS["similar"] = knowledge_pages.similar_panel
     return [
         access_pages.router,
         incident_pages.router,
@@ -69,4 +71,5 @@ def routers() -> list[APIRouter]:
         audit_pages.router,
         security_room.router,
         vuln_pages.router,
+        knowledge_pages.router,
     ]
