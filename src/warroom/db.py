@@ -31,6 +31,7 @@ MODEL_MODULES = (
     "warroom.audit.models",
     "warroom.vulns.models",
     "warroom.security.models",
+    "warroom.reviews.models",
     "warroom.knowledge.models",
 )
 
