@@ -47,6 +47,7 @@ def _routers() -> list[object]:
     from warroom.incidents import templates_api
     from warroom.knowledge import api as knowledge_api
     from warroom.oncall import api as oncall_api
+    from warroom.reviews import api as reviews_api
     from warroom.security import api as security_api
     from warroom.sentiment import api as sentiment_api
     from warroom.statuspage import api as statuspage_api
@@ -82,6 +83,7 @@ def _routers() -> list[object]:
         vulns_api.router,
         knowledge_api.router,
         security_api.router,
+        reviews_api.router,
         live.router,
     ]
 
@@ -134,12 +136,14 @@ def _install_reactions(
     after it (keep the status page's static copy); the exporter, when one is kept."""
     from warroom.changes.watch import install_change_watch
     from warroom.oncall.paging_hooks import install_paging
+    from warroom.reviews.hooks import install_reviews
     from warroom.statuspage.notify import Page, install_subscriber_notices
 
     install_paging(sessions, base_url=settings.base_url, secret=secret)
     install_change_watch(sessions, base_url=settings.base_url)
     page = Page(settings.base_url, secret, settings.statuspage_name)
     install_subscriber_notices(sessions, page=page)
+    install_reviews(sessions)
     if settings.statuspage_export_dir is None:
         return None
     from warroom.statuspage.export import Exporter

@@ -18,6 +18,7 @@ def worker_jobs(settings: Settings) -> list[Job]:
     from warroom.audit.sinks import worker_jobs as audit_jobs
     from warroom.changes.watch import worker_jobs as change_jobs
     from warroom.knowledge.indexer import worker_jobs as knowledge_jobs
+    from warroom.reviews.reminders import worker_jobs as review_jobs
     from warroom.sentiment.feeds import worker_jobs as mention_jobs
     from warroom.sentiment.service import VaderScorer
     from warroom.statuspage.cadence import worker_jobs as cadence_jobs
@@ -27,5 +28,6 @@ def worker_jobs(settings: Settings) -> list[Job]:
         *cadence_jobs(settings),
         *mention_jobs(settings, VaderScorer()),
         *audit_jobs(settings),
+        *review_jobs(settings),
         *knowledge_jobs(),
     ]

@@ -33,6 +33,7 @@ from warroom.incidents.service import IncidentFilter, access_incident, list_inci
 from warroom.incidents.timeline import do_add_note
 from warroom.incidents.update import do_update
 from warroom.oncall.paging_hooks import ensure_paging
+from warroom.reviews.hooks import ensure_reviews
 from warroom.settings import load_settings
 from warroom.statuspage.notify import ensure_subscriber_notices
 
@@ -86,6 +87,7 @@ class LocalBackend:
         ensure_paging(sessions, settings)
         ensure_change_watch(sessions, settings)
         ensure_subscriber_notices(sessions, settings)
+        ensure_reviews(sessions)
 
     @classmethod
     def open(cls, database_url: str, as_email: str | None = None) -> LocalBackend:

@@ -33,6 +33,8 @@ from warroom.incidents.service import participants, tasks
 from warroom.incidents.tasks import do_add_task, do_update_task
 from warroom.incidents.timeline import do_add_note
 from warroom.incidents.update import do_update
+from warroom.reviews.rules import is_required
+from warroom.reviews.service import do_hold_review
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,10 @@ def _update(scene: Scene, step: Step, at: datetime, data: IncidentUpdate) -> Non
 
 
 def _status(scene: Scene, step: Step, at: datetime) -> None:
+    if step.arg == Status.closed.value and is_required(scene.incident.severity):
+        # "Review done": a major incident closes once its postmortem is published.
+        do_hold_review(session=scene.session, incident=scene.incident,
+                       actor=scene.actor(step.who), now=at)  # fmt: skip
     _update(scene, step, at, IncidentUpdate(status=Status(step.arg), message=step.text or None))
 
 

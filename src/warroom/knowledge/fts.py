@@ -1,6 +1,6 @@
 """The full-text index in each database's own engine: SQLite FTS5 (an external-content table
 kept in step here, in the entry's own transaction) and PostgreSQL's tsvector (an expression
-GIN index over ``kb_entries``, nothing to keep in step)."""
+GIN index over a vector column that PostgreSQL generates itself)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,14 @@ from sqlalchemy.orm import Session
 from warroom.knowledge.models import KbEntry
 from warroom.knowledge.rules import fts5_query, tsquery
 
-# Must equal the indexed expression of migration 0018, or PostgreSQL will not use the index.
-PG_VECTOR = (
-    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(body, '') || ' ' || coalesce(fix, '')), 'B')"
-)
 _SQLITE_SEARCH = text(
     "SELECT rowid, -bm25(kb_fts, 4.0, 1.0, 2.0) FROM kb_fts WHERE kb_fts MATCH :q "
     "ORDER BY bm25(kb_fts, 4.0, 1.0, 2.0) LIMIT :n"
 )
+# kb_fts_vector: the weighted vector migration 0018 generates and indexes (GIN).
 _PG_SEARCH = text(
-    f"SELECT id, ts_rank_cd({PG_VECTOR}, q, 32) AS r "  # noqa: S608 - a constant, no input
-    f"FROM kb_entries, to_tsquery('english', :q) AS q WHERE ({PG_VECTOR}) @@ q "
+    "SELECT id, ts_rank(kb_fts_vector, q, 1) AS r "
+    "FROM kb_entries, to_tsquery('english', :q) AS q WHERE kb_fts_vector @@ q "
     "ORDER BY r DESC LIMIT :n"
 )
 

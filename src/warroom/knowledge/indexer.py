@@ -114,7 +114,7 @@ def _incidents(session: Session, now: datetime, batch: int) -> int:
 def sync_runbooks(session: Session, now: datetime) -> int:
     """Runbooks whose text changed; a service without one has no entry."""
     query = select(KbEntry.source_id, KbEntry.digest).where(KbEntry.source == "runbook")
-    known: dict[int, str] = dict(session.execute(query).tuples().all())
+    known: dict[int, str] = {int(r[0]): str(r[1]) for r in session.execute(query)}
     changed = 0
     for service in session.scalars(select(Service)):
         doc = runbook_document(service)

@@ -3,7 +3,8 @@ solution and runbook, with the keys (services, hosts, alert fingerprints) that t
 new incident, and responders' marks on the suggestions they were shown.
 
 The full-text index itself lives beside ``kb_entries`` in each database's own engine (SQLite
-FTS5 table ``kb_fts``; a PostgreSQL GIN index ``kb_fts_gin``), made by migration 0018 and
+FTS5 table ``kb_fts``; on PostgreSQL a generated ``kb_fts_vector`` column and its GIN index),
+made by migration 0018 and
 left out of the models on purpose: neither is expressible portably."""
 
 from __future__ import annotations

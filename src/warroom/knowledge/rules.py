@@ -81,10 +81,12 @@ class Judged:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-def judge(candidates: Iterable[Candidate]) -> list[Judged]:
-    """Score and explain every candidate, best first (ties: the newer entry, by id)."""
+def judge(candidates: Iterable[Candidate], best_text: float | None = None) -> list[Judged]:
+    """Score and explain every candidate, best first (ties: the newer entry, by id); text
+    ranks are scaled against ``best_text``, by default the best among them."""
     pool = list(candidates)
-    best_text = max((c.text_rank for c in pool), default=0.0)
+    if best_text is None:
+        best_text = max((c.text_rank for c in pool), default=0.0)
     judged = [_one(c, best_text) for c in pool]
     return sorted(judged, key=lambda j: (-j.score, -j.entry_id))
 

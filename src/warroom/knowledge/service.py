@@ -87,6 +87,6 @@ def do_mark(
     rows = session.execute(
         select(KbFeedback.helpful, func.count()).where(KbFeedback.entry_id == data.entry_id)
         .group_by(KbFeedback.helpful)
-    ).tuples()  # fmt: skip
+    )  # fmt: skip
     totals = {bool(helpful): int(n) for helpful, n in rows}
     return totals.get(True, 0), totals.get(False, 0)
