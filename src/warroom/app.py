@@ -46,6 +46,7 @@ def _routers() -> list[object]:
     from warroom.incidents import api as incidents_api
     from warroom.incidents import templates_api
     from warroom.knowledge import api as knowledge_api
+    from warroom.metrics import api as metrics_api
     from warroom.oncall import api as oncall_api
     from warroom.reviews import api as reviews_api
     from warroom.security import api as security_api
@@ -84,6 +85,7 @@ def _routers() -> list[object]:
         knowledge_api.router,
         security_api.router,
         reviews_api.router,
+        metrics_api.router,
         live.router,
     ]
 

@@ -19,6 +19,7 @@ from warroom.cli import (
     oncall,
     paging,
     plan,
+    report,
     security,
     setup,
     statuspage,
@@ -41,6 +42,7 @@ app.command()(setup.init)
 app.command()(setup.serve)
 app.command()(demo)
 app.command()(readiness)
+app.command()(report.report)
 app.command()(worker.worker)
 app.add_typer(worker.webhook_app, name="webhook")
 app.add_typer(audit.audit_app, name="audit")

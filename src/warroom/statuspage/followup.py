@@ -30,18 +30,35 @@ class Exposure:
     task: Task | None
 
 
+def outage_window(
+    started: datetime | None,
+    declared: datetime,
+    mitigated: datetime | None,
+    resolved: datetime | None,
+    now: datetime,
+) -> tuple[datetime, datetime]:
+    """Customers are hurt from the impact's start until it is mitigated (else resolved; still
+    running: until ``now``)."""
+    return started or declared, mitigated or resolved or now
+
+
 def outage(incident: Incident, now: datetime) -> timedelta:
-    start = incident.started_at or incident.declared_at
-    end = incident.mitigated_at or incident.resolved_at or now
+    start, end = outage_window(incident.started_at, incident.declared_at, incident.mitigated_at,
+                               incident.resolved_at, now)  # fmt: skip
     return max(end - start, timedelta(0))
 
 
-def budget_share(target: float | None, down: timedelta) -> float | None:
-    """How much of a month's allowed downtime ``down`` used (1.0: all of it)."""
+def allowed_downtime(target: float | None, period: timedelta = MONTH) -> timedelta | None:
+    """The downtime an availability target allows over ``period``; None: no target, or 100 %."""
     if target is None or target >= 100:
         return None
-    allowed = MONTH * (1 - target / 100)
-    return down / allowed
+    return period * (1 - target / 100)
+
+
+def budget_share(target: float | None, down: timedelta, period: timedelta = MONTH) -> float | None:
+    """How much of the period's allowed downtime ``down`` used (1.0: all of it)."""
+    allowed = allowed_downtime(target, period)
+    return None if allowed is None else down / allowed
 
 
 def affected(session: Session, incident: Incident, now: datetime) -> list[Exposure]:

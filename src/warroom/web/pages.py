@@ -21,6 +21,7 @@ def routers() -> list[APIRouter]:
     from warroom.incidents import pages as incident_pages
     from warroom.incidents import pages_room, pages_templates
     from warroom.knowledge import pages as knowledge_pages
+    from warroom.metrics import pages as metrics_pages
     from warroom.oncall import web_pages as oncall_pages
     from warroom.oncall import web_pages_mine
     from warroom.security import pages_room as security_room
@@ -72,4 +73,5 @@ def routers() -> list[APIRouter]:
         security_room.router,
         vuln_pages.router,
         knowledge_pages.router,
+        metrics_pages.router,
     ]

@@ -1,0 +1,1 @@
+"""Metrics: MTTx, time in each status, time to innocence, SLA attainment and penalty."""
