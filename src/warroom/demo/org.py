@@ -62,7 +62,7 @@ PEOPLE: tuple[DemoPerson, ...] = (
     P("rahul.menon", "Rahul Menon", "+91 20 5555 0147", "@rahulm", "Asia/Kolkata"),
     P("sophie.laurent", "Sophie Laurent", "+33 1 55 55 01 73", "@sophie", "Europe/Paris"),
     P("hannah.fischer", "Hannah Fischer", "+49 30 555 01877", "@hfischer", "Europe/Berlin",
-      R.manager),
+      R.manager, "warroom-security"),
     P("kwame.asante", "Kwame Asante", "+1 646 555 0133", "@kwame", "America/New_York"),
     P("elena.kowalska", "Elena Kowalska", "+48 22 555 0164", "@elena", "Europe/Warsaw",
       R.manager),

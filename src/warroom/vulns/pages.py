@@ -16,6 +16,7 @@ from warroom.access.deps import DbSession, Now
 from warroom.access.pages import PageResponder, PageViewer
 from warroom.access.rules import Role
 from warroom.access.service import Actor
+from warroom.catalog.models import Asset
 from warroom.errors import InvalidInput, WarroomError
 from warroom.vulns import campaigns, notices, remediations, windows
 from warroom.vulns.present import (
@@ -128,7 +129,9 @@ def set_status(
         remediations.do_set_status(session=session, actor=actor, campaign=campaign,
                                    record=record, status=RemediationStatus(status),
                                    note=note or None, now=at)  # fmt: skip
-        flash(request, f"Asset {asset_id}: {status.replace('_', ' ')}.")
+        host = session.get(Asset, asset_id)
+        name = host.hostname if host is not None else f"Asset {asset_id}"
+        flash(request, f"{name}: {status.replace('_', ' ')}.")
     except (WarroomError, ValueError) as exc:
         session.rollback()
         flash(request, f"Nothing saved: {exc}")
