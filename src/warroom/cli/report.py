@@ -64,11 +64,19 @@ def render_metrics(found: MetricsOut, zone: ZoneInfo) -> RenderableType:
     statuses = ", ".join(f"{s} {minutes_text(v.mean_minutes)}"
                          for s, v in found.total.time_in_status.items() if v.count)  # fmt: skip
     people = ", ".join(f"{p.name} {minutes_text(p.tti.mean_minutes)}" for p in found.people[:10])
+    actions = found.action_items[0] if found.action_items else None
+    done = (
+        f"{actions.statuses.get('done', 0)} of {actions.total} done"
+        + ("" if actions.completion is None else f" ({actions.completion:.0%} completion)")
+        + f", {actions.overdue} overdue"
+        if actions and actions.total else NONE
+    )  # fmt: skip
     return Group(
         Text(f"Incidents that began from {start} until {end} (means; only those you may see)"),
         table,
         Text(f"Mean time in each status: {statuses or NONE}"),
         Text(f"Time to innocence per person: {people or NONE}"),
+        Text(f"Action items: {done}"),
     )
 
 

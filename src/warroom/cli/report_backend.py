@@ -52,10 +52,11 @@ class LocalReport(LocalBackend):
                                     period=query.period, now=self._clock())  # fmt: skip
 
     def metrics(self, query: ReportQuery) -> MetricsOut:
+        now = self._clock()
         with self._unit(Role.viewer) as (session, actor):
             wanted = self._window(query)
-            return metrics_out(service.metrics_report(session=session, actor=actor,
-                                                      window=wanted))  # fmt: skip
+            found = service.metrics_report(session=session, actor=actor, window=wanted, now=now)
+            return metrics_out(found)
 
     def sla(self, query: ReportQuery) -> SlaOut:
         now = self._clock()

@@ -32,8 +32,9 @@ def window(
 Wanted = Annotated[Window, Depends(window)]
 
 
-def _metrics(session: DbSession, actor: Viewer, wanted: Wanted) -> MetricsOut:
-    return metrics_out(service.metrics_report(session=session, actor=actor, window=wanted))
+def _metrics(session: DbSession, actor: Viewer, wanted: Wanted, now: Now) -> MetricsOut:
+    found = service.metrics_report(session=session, actor=actor, window=wanted, now=now)
+    return metrics_out(found)
 
 
 def _sla(session: DbSession, actor: Viewer, wanted: Wanted, now: Now) -> SlaOut:
@@ -53,6 +54,13 @@ def metrics_csv(found: Annotated[MetricsOut, Depends(_metrics)]) -> Response:
     """The same numbers as CSV: a row per group and measure."""
     headers = {"Content-Disposition": 'attachment; filename="metrics.csv"'}
     return Response(export.metrics_csv(found), media_type=CSV, headers=headers)
+
+
+@router.get("/actions.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def actions_csv(found: Annotated[MetricsOut, Depends(_metrics)]) -> Response:
+    """Completion of the action items of the same incidents as CSV: the total, then per type."""
+    headers = {"Content-Disposition": 'attachment; filename="action-items.csv"'}
+    return Response(export.actions_csv(found), media_type=CSV, headers=headers)
 
 
 @router.get("/sla", response_model=SlaOut)

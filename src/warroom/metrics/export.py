@@ -52,6 +52,21 @@ def metrics_csv(report: MetricsOut) -> str:
     return _write(METRICS_HEADER, rows)
 
 
+ACTIONS_HEADER = ("type", "total", "open", "in_progress", "done", "wont_do", "overdue",
+                  "completion", "mean_days_to_done")  # fmt: skip
+
+
+def actions_csv(report: MetricsOut) -> str:
+    """Action items of the window's incidents: the total (type ``all``), then per type."""
+    rows = [
+        [_text(c.key), str(c.total),
+         *(str(c.statuses.get(s, 0)) for s in ("open", "in_progress", "done", "wont_do")),
+         str(c.overdue), _number(c.completion, 4), _number(c.mean_days_to_done)]
+        for c in report.action_items
+    ]  # fmt: skip
+    return _write(ACTIONS_HEADER, rows)
+
+
 def sla_csv(report: SlaOut) -> str:
     rows = [
         [_text(x.customer), str(x.customer_tier), _text(x.service),

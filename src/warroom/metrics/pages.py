@@ -82,7 +82,8 @@ def metrics_page(request: Request, session: DbSession, actor: PageViewer, at: No
     except InvalidInput as exc:
         errors = {e.field: e.detail for e in exc.errors}
         wanted = Window(at - timedelta(days=DEFAULT_DAYS), at)
-    found = metrics_out(service.metrics_report(session=session, actor=actor, window=wanted))
+    found = metrics_out(service.metrics_report(session=session, actor=actor, window=wanted,
+                                               now=at))  # fmt: skip
     lines = service.sla_report(session=session, actor=actor, window=wanted, now=at)
     params = urlencode({"since": wanted.since.isoformat(), "until": wanted.until.isoformat(),
                         "by": wanted.by.value, "period": wanted.period.value})  # fmt: skip

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from warroom.errors import InvalidInput
 from warroom.incidents.rules import Severity, Status
+from warroom.metrics.actions import Completion
 
 NO_SERVICE = "(no service)"
 FIRST_STATUS = Status.triage.value  # every incident is declared in triage
@@ -112,6 +113,7 @@ class Report:
     total: GroupMetrics
     groups: list[GroupMetrics] = field(default_factory=list)
     people: list[PersonTti] = field(default_factory=list)
+    actions: list[Completion] = field(default_factory=list)  # filled in by the service
 
 
 # ---------------------------------------------------------------- the reporting window

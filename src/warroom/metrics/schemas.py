@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from warroom.metrics.actions import Completion
 from warroom.metrics.rules import By, GroupMetrics, Period, PersonTti, Report, Stat
 from warroom.metrics.sla_rules import CreditBasis, SlaLine
 
@@ -39,6 +40,15 @@ class PersonOut(BaseModel):
     tti: StatOut
 
 
+class CompletionOut(BaseModel):
+    key: str = Field(description="The action item type; 'all' for the total")
+    total: int
+    statuses: dict[str, int] = Field(description="Items per status: open, in_progress, ...")
+    overdue: int = Field(description="Still open or in progress after their due date (UTC)")
+    completion: float | None = Field(description="Done / (total - won't do); None: none meant")
+    mean_days_to_done: float | None = Field(description="Creation to completion, done items")
+
+
 class MetricsOut(BaseModel):
     since: datetime
     until: datetime
@@ -47,6 +57,9 @@ class MetricsOut(BaseModel):
     total: GroupOut
     groups: list[GroupOut]
     people: list[PersonOut] = Field(description="Time to innocence per person, longest first")
+    action_items: list[CompletionOut] = Field(
+        description="Action items of these incidents: the total, then per type"
+    )
 
 
 class CreditOut(BaseModel):
@@ -106,10 +119,17 @@ def person_out(person: PersonTti) -> PersonOut:
     return PersonOut(person_id=person.person_id, name=person.person, tti=stat_out(person.tti))
 
 
+def completion_out(found: Completion) -> CompletionOut:
+    return CompletionOut(key=found.key, total=found.total, statuses=found.statuses,
+                         overdue=found.overdue, completion=found.completion,
+                         mean_days_to_done=found.mean_days_to_done)  # fmt: skip
+
+
 def metrics_out(report: Report) -> MetricsOut:
     return MetricsOut(since=report.since, until=report.until, by=report.by, period=report.period,
                       total=group_out(report.total), groups=[group_out(g) for g in report.groups],
-                      people=[person_out(p) for p in report.people])  # fmt: skip
+                      people=[person_out(p) for p in report.people],
+                      action_items=[completion_out(c) for c in report.actions])  # fmt: skip
 
 
 def sla_line_out(line: SlaLine) -> SlaLineOut:

@@ -5,7 +5,7 @@ incident the viewer may not see adds nothing to any count, mean or SLA figure.""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -17,9 +17,11 @@ from warroom.catalog.models import Customer, CustomerSla, Service
 from warroom.incidents.models import Incident, IncidentService, Participant, TimelineEvent
 from warroom.incidents.rules import Severity
 from warroom.incidents.visibility import sight, visible
-from warroom.metrics import rules, sla_rules
+from warroom.metrics import actions, rules, sla_rules
+from warroom.metrics.actions import ActionFacts, Completion
 from warroom.metrics.rules import By, IncidentFacts, Participation, Period, StatusChange
 from warroom.metrics.sla_rules import Impact, SlaLine, SlaTerms
+from warroom.reviews.models import ActionItem
 from warroom.statuspage.followup import outage_window
 
 STATUS_CHANGED = "status_changed"  # the timeline kind incidents/update.py records
@@ -123,9 +125,27 @@ def _participations(session: Session, ids: list[int]) -> dict[int, list[Particip
     return found
 
 
-def metrics_report(*, session: Session, actor: Actor | None, window: Window) -> rules.Report:
+def metrics_report(
+    *, session: Session, actor: Actor | None, window: Window, now: datetime
+) -> rules.Report:
     facts = incident_facts(session=session, actor=actor, since=window.since, until=window.until)
-    return rules.report(facts, window.since, window.until, window.by, window.period)
+    found = rules.report(facts, window.since, window.until, window.by, window.period)
+    done = action_completion(session=session, actor=actor, window=window, now=now)
+    return replace(found, actions=done)
+
+
+def action_completion(
+    *, session: Session, actor: Actor | None, window: Window, now: datetime
+) -> list[Completion]:
+    """The action items of the incidents that began in the window (and the viewer may see)."""
+    query = (
+        select(ActionItem.type, ActionItem.status, ActionItem.due_on, ActionItem.created_at,
+               ActionItem.completed_at)
+        .join(Incident, Incident.id == ActionItem.incident_id)
+        .where(visible(sight(session, actor)), _began() >= window.since, _began() < window.until)
+    )  # fmt: skip
+    items = [ActionFacts(*row) for row in session.execute(query)]
+    return actions.by_type(items, now)
 
 
 # ---------------------------------------------------------------- SLA

@@ -15,7 +15,7 @@ T0 = 2026-11-23 22:00 UTC (the test clock's start). The window is 23 to 30 Novem
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -23,6 +23,9 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Clock, User, make_user
 from warroom.access.rules import Role
+from warroom.db import transaction
+from warroom.incidents.rules import parse_ref
+from warroom.reviews.models import ActionItem
 
 T0 = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
 WINDOW = "since=2026-11-23&until=2026-11-30"
@@ -114,3 +117,19 @@ def seed(app: FastAPI, client: TestClient, admin: User, responder: User, clock: 
     _move(client, responder, clock, refs["R"], T0 + 3 * day + timedelta(minutes=64), "resolved")
     clock.now = REPORTED_AT
     return Fixture(refs, kai, analyst)
+
+
+def add_action_items(app: FastAPI, refs: dict[str, str]) -> None:
+    """Straight into the table: on A a prevent item done in two days and a detect item open
+    past its due date (27 November); on the restricted R a prevent item done in a day."""
+    made = T0 + timedelta(days=1)
+    rows = [
+        ("A", "prevent", "done", None, made + timedelta(days=2)),
+        ("A", "detect", "open", date(2026, 11, 27), None),
+        ("R", "prevent", "done", None, made + timedelta(days=1)),
+    ]
+    with transaction(app.state.sessions) as session:
+        for ref, kind, status, due, completed in rows:
+            session.add(ActionItem(incident_id=parse_ref(refs[ref]), title=f"{kind} it", type=kind,
+                                   status=status, due_on=due, created_at=made, updated_at=made,
+                                   completed_at=completed))  # fmt: skip

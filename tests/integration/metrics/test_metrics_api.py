@@ -13,12 +13,31 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock, User
-from tests.integration.metrics.helpers import WINDOW, Fixture, ok, seed
+from tests.integration.metrics.helpers import WINDOW, Fixture, add_action_items, ok, seed
 
 
 @pytest.fixture
 def week(app: FastAPI, client: TestClient, admin: User, responder: User, clock: Clock) -> Fixture:
     return seed(app, client, admin, responder, clock)
+
+
+def test_action_item_completion(
+    app: FastAPI, client: TestClient, viewer: User, week: Fixture
+) -> None:
+    add_action_items(app, week.refs)
+    total, detect, prevent = metrics(client, viewer)["action_items"]
+    assert (total["key"], total["total"], total["overdue"]) == ("all", 2, 1)
+    assert (total["completion"], total["mean_days_to_done"]) == (0.5, 2.0)
+    assert (detect["key"], detect["statuses"], detect["completion"]) == ("detect", {"open": 1}, 0)
+    assert (prevent["key"], prevent["completion"]) == ("prevent", 1)
+    # The security team also counts the restricted incident's item, done in a day.
+    team = metrics(client, week.analyst)["action_items"][0]
+    assert (team["total"], team["completion"], team["mean_days_to_done"]) == (3, 2 / 3, 1.5)
+    rows = client.get(f"/api/v1/metrics/actions.csv?{WINDOW}", headers=viewer.headers).text
+    assert rows.splitlines()[:2] == [
+        "type,total,open,in_progress,done,wont_do,overdue,completion,mean_days_to_done",
+        "all,2,1,0,1,0,1,0.5000,2.00",
+    ]
 
 
 def metrics(client: TestClient, user: User, query: str = "") -> Any:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.conftest import Clock, User
-from tests.integration.metrics.helpers import seed
+from tests.integration.metrics.helpers import add_action_items, seed
 from tests.integration.web.helpers import sign_in
 
 PAGE = "/metrics?since=2026-11-23&until=2026-11-29&by=service"  # the 29th is included
@@ -30,6 +30,7 @@ def test_the_page_draws_mttr_per_service(
     app: FastAPI, client: TestClient, admin: User, responder: User, viewer: User, clock: Clock
 ) -> None:
     week = seed(app, client, admin, responder, clock)
+    add_action_items(app, week.refs)
     browser = TestClient(app, raise_server_exceptions=False)
     sign_in(browser, viewer)
     page = browser.get(PAGE)
@@ -47,6 +48,9 @@ def test_the_page_draws_mttr_per_service(
     assert "breached" in sla
     assert "25 % of the monthly fee" in sla
     assert 'aria-current="page">Metrics</a>' in page.text
+    actions = chart(page.text, "action-items")
+    assert "<td>all</td><td>2</td><td>1</td><td>0</td><td>1</td><td>0</td>" in actions
+    assert "<td>50 %</td>" in actions
     # The security team's page counts the restricted incident: orders' MTTR falls to 1 h 51.
     team = TestClient(app, raise_server_exceptions=False)
     sign_in(team, week.analyst)

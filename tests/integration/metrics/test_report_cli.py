@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import Clock, LiveServer, User
 from tests.integration.cli.conftest import Cli
-from tests.integration.metrics.helpers import WINDOW, ok, seed
+from tests.integration.metrics.helpers import WINDOW, add_action_items, ok, seed
 
 SPAN = ("--since", "2026-11-23", "--until", "2026-11-30", "--tz", "UTC")
 
@@ -22,6 +22,7 @@ def test_report_equals_the_api(
     database_url: str,
 ) -> None:  # fmt: skip
     week = seed(app, client, admin, responder, clock)
+    add_action_items(app, week.refs)
     cli = Cli(database_url, CliRunner())
     as_viewer = ("--as", viewer.email)
     api = ok(client.get(f"/api/v1/metrics?{WINDOW}", headers=viewer.headers))
@@ -37,6 +38,7 @@ def test_report_equals_the_api(
     assert "orders" in summary
     assert "2 h 15 min" in summary  # orders' MTTR
     assert "Kai Lee 30 min" in summary
+    assert "Action items: 1 of 2 done (50% completion), 1 overdue" in summary
     assert "BREACHED" in cli.ok("report", *SPAN, *as_viewer, "--sla").stdout
     # The security team sees the restricted incident; the viewer does not.
     team = cli.json("report", *SPAN, "--as", week.analyst.email, "--by", "kind")
