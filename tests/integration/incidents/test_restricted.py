@@ -2,11 +2,15 @@
 only their members and the security team see them. Everyone else sees no trace on any path:
 the API's list, filters and detail routes, the dashboard and list pages (titles and counts),
 the live feed, the staff status page, change conflicts and their notices, the references a
-change or a public incident may name, the stakeholders an update goes to, and the CLI."""
+change or a public incident may name, the stakeholders an update goes to, everyone's pages,
+the public documents, feeds and static export, and the CLI (whose test is with the other
+incident commands). The knowledge base's search and similar-incident panel have theirs in
+tests/integration/knowledge."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -26,6 +30,8 @@ from warroom.incidents.rules import parse_ref
 from warroom.incidents.visibility import sight
 from warroom.oncall.models import Delivery
 from warroom.statuspage.audiences import Audience, recipients
+from warroom.statuspage.export import write_site
+from warroom.statuspage.public_site import documents
 from warroom.web.live import _since
 
 TITLE = "Exfiltration through a stolen VPN account"
@@ -246,3 +252,20 @@ def test_pages_of_a_hidden_incident_are_only_for_its_members(
     assert ref in refs(client, paged)
     # A member reading everyone's pages sees this one too.
     assert TITLE in str(ok(client.get("/api/v1/pages?all=true", headers=responder.headers)))
+
+
+def test_the_public_documents_feeds_and_export_carry_nothing_of_it(
+    app: FastAPI, client: TestClient, responder: User, tmp_path: Path
+) -> None:
+    ref = declare(client, responder, title=TITLE, kind="security", severity="SEV1")["ref"]
+    with transaction(app.state.sessions) as session:
+        site = documents(session, app.state.settings, app.state.clock())
+    written = write_site(site, tmp_path / "site")
+    assert written
+    for path, body in site.items():
+        assert TITLE.encode() not in body, path
+        assert ref.encode() not in body, path
+    for public in ("/status", "/api/v2/summary.json", "/api/v2/incidents.json", "/history.atom"):
+        answer = client.get(public)
+        assert answer.status_code == 200, public
+        assert TITLE not in answer.text
