@@ -7,6 +7,7 @@ Create Date: 2026-12-04 16:30:00.000000
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,7 +23,7 @@ PG_VECTOR = (
 )
 
 
-def _when(name: str) -> sa.Column[sa.DateTime]:
+def _when(name: str) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=False)
 
 
