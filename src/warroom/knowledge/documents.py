@@ -18,9 +18,9 @@ from warroom.incidents.models import Incident, TimelineEvent
 from warroom.knowledge.models import Solution
 from warroom.knowledge.rules import key_of
 
-# Timeline events that say what happened and what fixed it; the rest (tasks, pages, roles)
-# are the same in every incident and would only blur the match.
-TELLING = ("declared", "note", "status_changed", "field_changed")
+# Timeline events that say what happened and what fixed it; the rest (the declaration, which
+# repeats the title, tasks, pages, roles) read alike in every incident and blur the match.
+TELLING = ("note", "status_changed", "field_changed")
 MAX_ALERTS = 50
 MAX_BODY = 20_000
 

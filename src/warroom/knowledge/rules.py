@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 MAX_TERMS = 24
 WORD = re.compile(r"[a-z0-9][a-z0-9_\-]{1,40}")
+# References and severities say which incident, not what broke.
+REFERENCE = re.compile(r"^(?:inc|chg|sol)-\d+$|^sev[1-4]$")
 # Words that say nothing about what broke; the engines' own lists differ, so one list here.
 _STOP = """
 a about above after again against all am an and any are as at be because been before being
@@ -41,7 +43,12 @@ def terms(*texts: str) -> list[str]:
     for text in texts:
         for word in WORD.findall(text.lower()):
             word = word.strip("-_")
-            if len(word) >= 3 and word not in STOPWORDS and not word.isdigit():
+            if (
+                len(word) >= 3
+                and word not in STOPWORDS
+                and not word.isdigit()
+                and not REFERENCE.match(word)
+            ):
                 counts[word] = counts.get(word, 0) + 1
     ranked = sorted(counts, key=lambda w: (-counts[w], w))
     return ranked[:MAX_TERMS]
@@ -132,6 +139,7 @@ def _shared_reason(kind: str, values: list[str]) -> str:
 
 
 def matched(words: Iterable[str], text: str) -> tuple[str, ...]:
-    """The query words the entry's text contains (a prefix match stands in for stemming)."""
-    lowered = text.lower()
-    return tuple(w for w in words if w[: max(4, len(w) - 2)] in lowered)
+    """The query words the entry's text contains: a word of the text starting with the
+    query word's stem (its first letters stand in for the engines' stemming)."""
+    found = set(WORD.findall(text.lower()))
+    return tuple(w for w in words if any(f.startswith(w[: max(4, len(w) - 2)]) for f in found))

@@ -3,7 +3,7 @@ each choice is explained."""
 
 from __future__ import annotations
 
-from warroom.knowledge.rules import Candidate, fts5_query, judge, terms, tsquery
+from warroom.knowledge.rules import Candidate, fts5_query, judge, matched, terms, tsquery
 
 
 def test_terms_keep_the_telling_words_most_frequent_first() -> None:
@@ -38,3 +38,12 @@ def test_evidence_adds_up_and_is_explained() -> None:
 def test_a_mark_of_not_helpful_here_sinks_it() -> None:
     judged = judge([Candidate(1, text_rank=1.0, unhelpful_here=True), Candidate(2, 0.5)])
     assert [j.entry_id for j in judged] == [2, 1]
+
+
+def test_references_and_severities_are_not_symptoms() -> None:
+    found = terms("Priya saw INC-7 as SEV2: orders hang; see CHG-12 and SOL-3")
+    assert found == ["hang", "orders", "priya", "saw"]
+
+
+def test_a_word_matches_the_words_it_stems_from_not_inside_others() -> None:
+    assert matched(["hang", "failover"], "after the change of the failovers") == ("failover",)
