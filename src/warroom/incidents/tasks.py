@@ -13,6 +13,7 @@ from warroom.incidents.models import Incident, Task, TaskTemplate
 from warroom.incidents.rules import IncidentRole, Kind, Severity, TaskStatus
 from warroom.incidents.schemas import TaskCreate, TaskUpdate, TemplateIn
 from warroom.incidents.service import active_roles, check_person, record
+from warroom.security.rules import Phase
 
 
 def _next_position(session: Session, incident: Incident) -> int:
@@ -104,15 +105,29 @@ def do_update_task(
 
 
 def matching_templates(
-    *, session: Session, kind: Kind, severity: Severity, phase: str | None = None
+    *, session: Session, kind: Kind, severity: Severity, phase: Phase | None = None
 ) -> list[TaskTemplate]:
-    """The checklists applied automatically: without ``phase``, those for declaration (a
-    security incident starts in detection & analysis, so its playbook comes too); with it,
-    the playbooks of the phase a security incident has just entered."""
+    """The checklists applied automatically: without ``phase``, those for declaration; with
+    it, the playbooks of the phase a security incident has just entered."""
     rows = session.scalars(select(TaskTemplate).where(TaskTemplate.kind == kind.value))
-    wanted = {phase} if phase else {None, "detection_analysis"}
-    return [t for t in rows if t.auto_apply and severity.value in t.severities
-            and t.phase in wanted]  # fmt: skip
+    return [t for t in rows if applies_automatically(t, kind=kind, severity=severity, phase=phase)]
+
+
+def applies_automatically(
+    template: TaskTemplate, *, kind: Kind, severity: Severity, phase: Phase | None
+) -> bool:
+    """Whether the template is applied at declaration (``phase`` None) or on entering ``phase``.
+    A security incident is declared in detection & analysis, so that playbook comes with the
+    declaration: nothing else would ever apply it."""
+    wanted: set[str | None] = {phase.value} if phase else {None}
+    if phase is None and kind is Kind.security:
+        wanted.add(Phase.detection_analysis.value)
+    return (
+        template.auto_apply
+        and template.kind == kind.value
+        and severity.value in template.severities
+        and template.phase in wanted
+    )
 
 
 def applied_template_ids(*, session: Session, incident: Incident) -> set[int]:

@@ -17,7 +17,7 @@ from warroom.incidents.service import access_incident, record
 from warroom.incidents.tasks import applied_template_ids, do_apply_template, matching_templates
 from warroom.security.iocs import check_ioc
 from warroom.security.models import Indicator, PhaseChange, ScopeAsset, SecurityRecord
-from warroom.security.rules import Phase, check_phase_move
+from warroom.security.rules import ORDER, Phase, check_phase_move
 from warroom.security.schemas import IndicatorIn, PhaseIn, ScopeIn, SecurityPatch
 
 SECURITY = "security"
@@ -55,17 +55,21 @@ def do_move_phase(
     text += f" ({data.reason.strip()})" if data.reason.strip() else ""
     record(session=session, incident=incident, kind="security_phase", actor=actor, now=now,
            text=text, before=current.value, after=data.phase.value)  # fmt: skip
-    _apply_playbooks(session, incident, actor, data.phase, now)
+    # Only a forward move brings the entered phase's playbook: a move back returns to work
+    # whose tasks the incident already has (the detection one came with the declaration).
+    if ORDER.index(data.phase) > ORDER.index(current):
+        _apply_playbooks(session, incident, actor, data.phase, now)
     return row
 
 
 def _apply_playbooks(
     session: Session, incident: Incident, actor: Actor, phase: Phase, now: datetime
 ) -> None:
-    """The entered phase's playbooks become tasks, once: going back and forth adds none twice."""
+    """The entered phase's playbooks become tasks, once: entering it again after going back
+    adds none twice (a playbook edited since is not applied again either)."""
     done = applied_template_ids(session=session, incident=incident)
     found = matching_templates(session=session, kind=Kind.security,
-                               severity=Severity(incident.severity), phase=phase.value)  # fmt: skip
+                               severity=Severity(incident.severity), phase=phase)  # fmt: skip
     for template in found:
         if template.id not in done:
             do_apply_template(session=session, incident=incident, actor=actor,

@@ -95,3 +95,35 @@ def test_a_phase_belongs_to_security_checklists_only(client: TestClient, admin: 
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "phase"
     assert "Outage basics" not in str(ok(client.get(URL, headers=admin.headers)))
+
+
+def test_only_a_forward_move_brings_a_playbook(client: TestClient, admin: User) -> None:
+    ref = declare(client, admin, title="Web shell", kind="security", severity="SEV2")["ref"]
+    move(client, admin, ref, "containment")
+    extra = {"name": "Containment: cloud keys", "kind": "security", "severities": ["SEV2"],
+             "items": [{"title": "Disable the leaked access keys"}],
+             "phase": "containment"}  # fmt: skip
+    ok(client.post(URL, json=extra, headers=admin.headers), 201)
+    move(client, admin, ref, "eradication")
+    before = tasks(client, admin, ref)
+    move(client, admin, ref, "containment", "the keys were used again")
+    assert tasks(client, admin, ref) == before  # going back lists nothing
+    move(client, admin, ref, "detection_analysis", "a third host")
+    move(client, admin, ref, "containment")
+    # Entering containment again brings only the playbook this incident has not had yet.
+    assert tasks(client, admin, ref)[len(before) :] == ["Disable the leaked access keys"]
+
+
+def test_a_playbook_cannot_become_a_service_checklist(client: TestClient, admin: User) -> None:
+    recovery = playbooks(client, admin)["recovery"]
+    body = {k: recovery[k] for k in ("name", "severities", "items", "auto_apply", "phase")}
+    refused = client.put(f"{URL}/{recovery['id']}", json=body | {"kind": "service"},
+                         headers=admin.headers)  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "phase"
+    assert playbooks(client, admin)["recovery"]["kind"] == "security"
+    plain_body = body | {"kind": "security", "phase": None}
+    plain = ok(client.put(f"{URL}/{recovery['id']}", json=plain_body, headers=admin.headers))
+    assert plain["phase"] is None  # a plain security checklist now: applied at declaration
+    ref = declare(client, admin, title="Web shell", kind="security", severity="SEV2")["ref"]
+    assert "Rebuild from trusted backup" in tasks(client, admin, ref)
