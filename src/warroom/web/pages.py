@@ -24,6 +24,7 @@ def routers() -> list[APIRouter]:
     from warroom.metrics import pages as metrics_pages
     from warroom.oncall import web_pages as oncall_pages
     from warroom.oncall import web_pages_mine
+    from warroom.reviews import pages as review_pages
     from warroom.security import pages_room as security_room
     from warroom.sentiment import pages as sentiment_pages
     from warroom.sentiment import pages_room as sentiment_room
@@ -42,6 +43,7 @@ def routers() -> list[APIRouter]:
     pages_room.ROOM_PANELS["alert_groups"] = alert_group_pages.room_panel
     pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
     pages_room.ROOM_PANELS["suspect_changes"] = change_room.suspects_panel
+    pages_room.ROOM_PANELS["postmortem"] = review_pages.postmortem_panel
     pages_room.ROOM_PANELS["public_sentiment"] = sentiment_room.sentiment_panel
     pages_room.ROOM_PANELS["similar"] = knowledge_pages.similar_panel
     return [
@@ -71,6 +73,7 @@ def routers() -> list[APIRouter]:
         sentiment_pages.router,
         audit_pages.router,
         security_room.router,
+        review_pages.router,
         vuln_pages.router,
         knowledge_pages.router,
         metrics_pages.router,
