@@ -20,6 +20,7 @@ from warroom.cli import (
     paging,
     plan,
     report,
+    reviews,
     security,
     setup,
     statuspage,
@@ -47,6 +48,8 @@ app.command()(worker.worker)
 app.add_typer(worker.webhook_app, name="webhook")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(security.security_app, name="security")
+app.add_typer(reviews.postmortem_app, name="postmortem")
+app.add_typer(reviews.action_app, name="action")
 app.add_typer(knowledge.kb_app, name="kb")
 app.add_typer(vulns.vulns_app, name="vulns")
 app.add_typer(setup.db_app, name="db")
