@@ -17,6 +17,7 @@ from warroom.catalog.models import Service
 from warroom.incidents.models import Incident, TimelineEvent
 from warroom.knowledge.models import Solution
 from warroom.knowledge.rules import key_of
+from warroom.reviews.models import Postmortem
 
 # Timeline events that say what happened and what fixed it; the rest (the declaration, which
 # repeats the title, tasks, pages, roles) read alike in every incident and blur the match.
@@ -86,6 +87,20 @@ def _alerts(session: Session, incident_id: int) -> tuple[list[str], list[str], l
     keys = [key_of("alert", r[1]) for r in rows if r[1]]
     keys += [key_of("fingerprint", r[2]) for r in rows if r[2]]
     return summaries, hosts, list(dict.fromkeys(keys))
+
+
+# What a postmortem teaches, for search: its timeline and impact repeat the incident's entry.
+LESSONS = ("summary", "trigger", "contributing_factors", "detection", "response", "went_well",
+           "went_wrong", "lucky")  # fmt: skip
+
+
+def postmortem_document(postmortem: Postmortem, incident: Document) -> Document:
+    """A published postmortem: its lessons, the recovery as its fix, the incident's keys."""
+    sections = postmortem.sections
+    body = "\n".join(sections.get(key, "") for key in LESSONS)
+    return Document("postmortem", postmortem.id, f"Postmortem: {incident.title}",
+                    body[:MAX_BODY], sections.get("response", ""), incident.keys,
+                    incident.incident_id, postmortem.state, incident.occurred_at)  # fmt: skip
 
 
 def solution_document(solution: Solution) -> Document:

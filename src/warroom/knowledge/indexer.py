@@ -21,10 +21,12 @@ from warroom.knowledge import fts
 from warroom.knowledge.documents import (
     Document,
     incident_document,
+    postmortem_document,
     runbook_document,
     solution_document,
 )
 from warroom.knowledge.models import KbCursor, KbEntry, KbKey, Solution
+from warroom.reviews.models import Postmortem
 
 BATCH = 500
 RUNBOOK_EVERY = timedelta(minutes=1)
@@ -63,7 +65,15 @@ def drop(session: Session, source: str, source_id: int) -> None:
 
 
 def index_incident(session: Session, incident: Incident, now: datetime) -> KbEntry:
-    return store(session, incident_document(session, incident), now)
+    """The incident's entry, and its postmortem's once published (a draft teaches nothing
+    yet; a reopened one leaves the knowledge base until published again)."""
+    doc = incident_document(session, incident)
+    postmortem = session.scalar(select(Postmortem).where(Postmortem.incident_id == incident.id))
+    if postmortem is not None and postmortem.state == "published":
+        store(session, postmortem_document(postmortem, doc), now)
+    elif postmortem is not None:
+        drop(session, "postmortem", postmortem.id)
+    return store(session, doc, now)
 
 
 def index_solution(session: Session, solution: Solution, now: datetime) -> KbEntry:

@@ -21,6 +21,9 @@ def entry_out(session: Session, entry: KbEntry) -> EntryOut:
     if entry.source == "incident":
         ref = format_ref(entry.source_id)
         url = f"/incidents/{ref}"
+    elif entry.source == "postmortem":
+        ref = f"{format_ref(entry.incident_id or 0)} postmortem"
+        url = f"/incidents/{format_ref(entry.incident_id or 0)}/postmortem"
     elif entry.source == "solution":
         ref, url = solution_ref(entry.source_id), f"/knowledge/solutions/{entry.source_id}"
     else:

@@ -37,8 +37,8 @@ class SolutionOut(BaseModel):
 
 class EntryOut(BaseModel):
     id: int
-    source: str = Field(description="incident, solution or runbook")
-    ref: str = Field(description="INC-12, SOL-3 or the service's name")
+    source: str = Field(description="incident, postmortem, solution or runbook")
+    ref: str = Field(description="INC-12, INC-12 postmortem, SOL-3 or the service's name")
     title: str
     status: str
     fix: str

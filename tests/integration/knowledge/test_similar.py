@@ -132,3 +132,29 @@ def test_the_war_room_panel_shows_the_fix_and_takes_marks(
     assert "Renewed the payment gateway" in room
     knowledge = client.get("/knowledge?q=disk").text
     assert past["disk"] in knowledge
+
+
+def test_a_published_postmortem_is_searchable_and_suggested(
+    app: FastAPI, client: TestClient, admin: User
+) -> None:
+    past = history(client, admin)
+    url = f"/api/v1/incidents/{past['gateway']}/postmortem"
+    drafted = client.get(url, headers=admin.headers)
+    if drafted.status_code == 404:
+        drafted = client.post(url, headers=admin.headers)
+    lesson = "Certificate expiry was not monitored; a renewal reminder now pages the owner."
+    edit = {"contributing_factors": lesson, "response": "Renewed the certificate by hand."}
+    ok(client.patch(url, json=edit, headers=admin.headers))
+    catch_up(app)
+    hits = ok(client.get("/api/v1/knowledge?q=renewal reminder", headers=admin.headers))
+    assert f"{past['gateway']} postmortem" not in refs_of(hits)  # a draft teaches nothing yet
+    ok(client.post(f"{url}/submit", headers=admin.headers))
+    ok(client.post(f"{url}/publish", headers=admin.headers))
+    catch_up(app)
+    hits = ok(client.get("/api/v1/knowledge?q=renewal reminder", headers=admin.headers))
+    assert refs_of(hits)[0] == f"{past['gateway']} postmortem"
+    assert hits[0]["entry"]["fix"] == "Renewed the certificate by hand."
+    assert hits[0]["entry"]["url"] == f"/incidents/{past['gateway']}/postmortem"
+    new = declare(client, admin, title="Payment gateway certificate expired again",
+                  services=["orders"])["ref"]  # fmt: skip
+    assert f"{past['gateway']} postmortem" in refs_of(similar(client, admin, new))
