@@ -23,11 +23,9 @@ def routers() -> list[APIRouter]:
     from warroom.knowledge import pages as knowledge_pages
     from warroom.metrics import pages as metrics_pages
     from warroom.oncall import web_pages as oncall_pages
-    from warroom.oncall import web_pages_mine
     from warroom.reviews import pages as review_pages
     from warroom.security import pages_room as security_room
     from warroom.sentiment import pages as sentiment_pages
-    from warroom.sentiment import pages_room as sentiment_room
     from warroom.statuspage import pages_admin as status_admin
     from warroom.statuspage import pages_comms
     from warroom.statuspage import pages_private as private_pages
@@ -35,17 +33,7 @@ def routers() -> list[APIRouter]:
     from warroom.statuspage import pages_templates as wording_pages
     from warroom.vulns import pages as vuln_pages
 
-    # In the room's order: what to hold now comes first.
-    pages_room.ROOM_PANELS["security"] = security_room.security_panel
-    pages_room.ROOM_PANELS["changes_at_risk"] = change_room.at_risk_panel
-    pages_room.ROOM_PANELS["communications"] = pages_comms.comms_panel
-    pages_room.ROOM_PANELS["status_page"] = status_room.public_panel
-    pages_room.ROOM_PANELS["alert_groups"] = alert_group_pages.room_panel
-    pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
-    pages_room.ROOM_PANELS["suspect_changes"] = change_room.suspects_panel
-    pages_room.ROOM_PANELS["postmortem"] = review_pages.postmortem_panel
-    pages_room.ROOM_PANELS["public_sentiment"] = sentiment_room.sentiment_panel
-    pages_room.ROOM_PANELS["similar"] = knowledge_pages.similar_panel
+    _room_panels()
     return [
         access_pages.router,
         incident_pages.router,
@@ -78,3 +66,29 @@ def routers() -> list[APIRouter]:
         knowledge_pages.router,
         metrics_pages.router,
     ]
+
+
+def _room_panels() -> None:
+    """The panels domains above incidents add to the war room, in the room's order: what to
+    hold now comes first."""
+    from warroom.alerts import pages_groups as alert_group_pages
+    from warroom.changes import pages_room as change_room
+    from warroom.incidents import pages_room
+    from warroom.knowledge import pages as knowledge_pages
+    from warroom.oncall import web_pages_mine
+    from warroom.reviews import pages as review_pages
+    from warroom.security import pages_room as security_room
+    from warroom.sentiment import pages_room as sentiment_room
+    from warroom.statuspage import pages_comms
+    from warroom.statuspage import pages_room as status_room
+
+    pages_room.ROOM_PANELS["security"] = security_room.security_panel
+    pages_room.ROOM_PANELS["changes_at_risk"] = change_room.at_risk_panel
+    pages_room.ROOM_PANELS["communications"] = pages_comms.comms_panel
+    pages_room.ROOM_PANELS["status_page"] = status_room.public_panel
+    pages_room.ROOM_PANELS["alert_groups"] = alert_group_pages.room_panel
+    pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
+    pages_room.ROOM_PANELS["suspect_changes"] = change_room.suspects_panel
+    pages_room.ROOM_PANELS["postmortem"] = review_pages.postmortem_panel
+    pages_room.ROOM_PANELS["public_sentiment"] = sentiment_room.sentiment_panel
+    pages_room.ROOM_PANELS["similar"] = knowledge_pages.similar_panel
