@@ -12,15 +12,16 @@ from warroom.catalog.service import check_services
 from warroom.errors import InvalidInput, NotFound
 from warroom.incidents.models import Incident
 from warroom.incidents.service import access_incident
-from warroom.incidents.visibility import can_see
+from warroom.incidents.visibility import can_see, hidden_ids
 from warroom.knowledge.indexer import drop, index_solution
 from warroom.knowledge.models import KbEntry, KbFeedback, Solution
 from warroom.knowledge.schemas import FeedbackIn, SolutionIn
 
 
 def list_solutions(session: Session, actor: Actor | None) -> list[Solution]:
-    rows = session.scalars(select(Solution).order_by(Solution.updated_at.desc()))
-    return [s for s in rows if _may_see(session, actor, s)]
+    rows = list(session.scalars(select(Solution).order_by(Solution.updated_at.desc())))
+    hidden = hidden_ids(session, actor, [s.incident_id for s in rows if s.incident_id])
+    return [s for s in rows if s.incident_id not in hidden]
 
 
 def _may_see(session: Session, actor: Actor | None, solution: Solution) -> bool:

@@ -88,6 +88,18 @@ def test_restricted_incidents_stay_with_their_members(
     assert breach in refs_of(
         ok(client.get("/api/v1/knowledge?q=gateway certificate", headers=analyst.headers))
     )
+    # A solution learnt from it is as restricted as the incident.
+    body = {"title": "Reissue a stolen certificate", "fix": "Revoke, reissue, rotate keys.",
+            "incident": breach}  # fmt: skip
+    made = ok(client.post("/api/v1/solutions", json=body, headers=analyst.headers), 201)
+
+    def listed(user: User) -> list[int]:
+        return [s["id"] for s in ok(client.get("/api/v1/solutions", headers=user.headers))]
+
+    assert made["id"] not in listed(responder)
+    assert made["id"] in listed(analyst)
+    hidden = client.get(f"/api/v1/solutions/{made['id']}", headers=responder.headers)
+    assert hidden.status_code == 404
 
 
 def test_a_solution_is_searchable_at_once_and_bad_input_names_the_field(
