@@ -23,6 +23,7 @@ panel is drawn with the war room).
 
     .venv/bin/python -m bench.knowledge [--incidents 50000] [--queries 300] [--seed 11]
         [--databases sqlite,postgresql] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--semantic wordllama]   (the optional model on: its vectors are made before measuring)
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from warroom.incidents.models import Incident
 from warroom.knowledge.documents import Document
 from warroom.knowledge.models import KbEntry, KbKey
 from warroom.knowledge.rules import key_of
+from warroom.knowledge.semantic import Meaning
+from warroom.knowledge.semantic import load as load_meaning
 from warroom.knowledge.similar import similar_to, text_only
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -138,10 +141,16 @@ def _entry(p: Past) -> dict[str, Any]:
             "digest": "", "occurred_at": NOW, "indexed_at": NOW}  # fmt: skip
 
 
-def measure(engine: Engine, queries: list[tuple[Document, int]]) -> dict[str, float]:
+def measure(
+    engine: Engine, queries: list[tuple[Document, int]], meaning: Meaning | None = None
+) -> dict[str, float]:
     sessions = sessionmaker(bind=engine)
+    if meaning is not None:  # the optional semantic model: every entry gets its vector first
+        with sessions.begin() as session:
+            while meaning.embed_pending(session, 2048):
+                pass
     ours, ours_ms = _run(
-        sessions, queries, lambda s, d: [x.entry.id for x in similar_to(s, d, None)]
+        sessions, queries, lambda s, d: [x.entry.id for x in similar_to(s, d, None, 5, meaning)]
     )
     plain, plain_ms = _run(sessions, queries, lambda s, d: text_only(s, d))
     return {"recall": ours, "p50": _pct(ours_ms, 50), "p95": _pct(ours_ms, 95),
@@ -189,6 +198,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--semantic", default=None, help="also by meaning: wordllama")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     w = world(rng)
@@ -200,7 +210,7 @@ def main() -> int:
             started = time.perf_counter()
             load(engine, pasts)
             print(f"[{kind}: loaded in {time.perf_counter() - started:.0f} s]")
-            report(kind, len(pasts), measure(engine, queries))
+            report(kind, len(pasts), measure(engine, queries, load_meaning(args.semantic)))
     return 0
 
 

@@ -114,7 +114,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clock,
         settings,
         app.state.secret_key,
-        worker_jobs(settings),
+        worker_jobs(settings, app.state.meaning),
     )
     # Woken by this process's commits, so a page declared here goes out at once.
     task = asyncio.create_task(worker.run(asyncio.Event(), wake=app.state.dispatcher))
@@ -217,6 +217,9 @@ def create_app(
     from warroom.sentiment.service import VaderScorer
 
     app.state.scorer = VaderScorer()  # replaceable: anything with ``score(text) -> float``
+    from warroom.knowledge.semantic import load
+
+    app.state.meaning = load(settings.semantic_model)  # None unless configured; lazy weights
     install_handlers(app)
     for router in _routers() + _page_routers():
         app.include_router(router)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,6 +75,10 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     # Outbound webhooks (JSON, HMAC-signed) give up on a receiver after this long.
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # Similar incidents and search also by meaning: "wordllama" (needs the extra,
+    # ``pip install 'warroom[semantic]'``; its model ships in the package). None: words and keys.
+    semantic_model: Literal["wordllama"] | None = None
 
     @property
     def base_url(self) -> str:

@@ -22,7 +22,9 @@ from warroom.knowledge.schemas import (
     SolutionOut,
     SuggestionOut,
 )
+from warroom.knowledge.semantic import Meaning, load
 from warroom.knowledge.similar import search, similar
+from warroom.settings import load_settings
 
 Suggestions = TypeAdapter(list[SuggestionOut])
 Solutions = TypeAdapter(list[SolutionOut])
@@ -42,25 +44,33 @@ class LocalKnowledge(LocalBackend):
     @classmethod
     def on(cls, database_url: str, as_email: str | None = None) -> LocalKnowledge:
         engine = make_engine(database_url)
-        return cls(make_session_factory(engine), as_email, engine=engine)
+        backend = cls(make_session_factory(engine), as_email, engine=engine)
+        backend.meaning = load(load_settings().semantic_model)
+        return backend
+
+    meaning: Meaning | None = None
 
     def _sync(self) -> None:
         """The index follows the timeline in the worker; a command on the database may run
-        with no worker about, so it catches up first."""
+        with no worker about, so it catches up first (vectors too, when semantic search is on)."""
         with self._unit() as (session, _actor):
             while indexer.sync(session, self._clock()) >= indexer.BATCH:
+                pass
+            while self.meaning is not None and self.meaning.embed_pending(session, 256):
                 pass
 
     def search(self, q: str, limit: int) -> list[SuggestionOut]:
         self._sync()
         with self._unit() as (session, actor):
-            return [suggestion_out(session, s) for s in search(session, q, actor, limit)]
+            found = search(session, q, actor, limit, self.meaning)
+            return [suggestion_out(session, s) for s in found]
 
     def similar(self, ref: str, limit: int) -> list[SuggestionOut]:
         self._sync()
         with self._unit() as (session, actor):
             incident = access_incident(session=session, ref=ref, actor=actor)
-            return [suggestion_out(session, s) for s in similar(session, incident, actor, limit)]
+            found = similar(session, incident, actor, limit, self.meaning)
+            return [suggestion_out(session, s) for s in found]
 
     def mark(self, ref: str, data: FeedbackIn) -> FeedbackOut:
         with self._unit(Role.responder) as (session, actor):

@@ -80,7 +80,7 @@ def worker(
         ensure_change_watch(sessions, settings)
         runner = Worker.build(
             sessions, utcnow, settings, settings.secret_key or "", worker_jobs(settings)
-        )
+        )  # its own semantic model, when one is configured: the server's is another process
         if once:
             done = runner.tick()
             typer.echo(f"escalated {done.escalated}, reminded {done.reminded}, sent {done.sent}")

@@ -66,6 +66,7 @@ class PanelContext:
     actor: Actor
     now: datetime
     settings: Settings | None = None  # the server's, for panels with a configured rule
+    state: object | None = None  # the app's state, for panels using a process-wide service
 
 
 # Panels that domains above incidents add to the room (alert groups, say). ``web.pages``
@@ -85,6 +86,7 @@ def _room_context(
     actor: Actor,
     at: datetime,
     settings: Settings | None = None,
+    state: object | None = None,
 ) -> dict[str, Any]:
     roles = active_roles(session=session, incident=incident)
     commander = next((r for r in roles if r.role == IncidentRole.commander), None)
@@ -106,7 +108,7 @@ def _room_context(
         "can_edit": actor.allows(Role.responder),
         "can_release": actor.allows(Role.manager)
         or (commander is not None and commander.person_id == actor.person_id),
-        "panels": _panels(session, incident, PanelContext(actor, at, settings)),
+        "panels": _panels(session, incident, PanelContext(actor, at, settings, state)),
         "stream": f"/live/stream?incident={format_ref(incident.id)}",
         "page_url": f"/incidents/{format_ref(incident.id)}",
         "nav": "incidents",
@@ -124,7 +126,9 @@ def _room(
     incident = access_incident(session=session, ref=ref, actor=actor)
     # The clock the ``Now`` dependency reads: the forms' handlers already hold theirs.
     settings = request.app.state.settings
-    context = _room_context(session, incident, actor, clock_now(request), settings)
+    context = _room_context(
+        session, incident, actor, clock_now(request), settings, request.app.state
+    )
     context |= extra or {}
     return render(request, "room.html", context, status)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from warroom.access.deps import DbSession, Manager, Now, Responder, Viewer
 from warroom.incidents.service import access_incident
@@ -17,6 +17,7 @@ from warroom.knowledge.schemas import (
     SolutionOut,
     SuggestionOut,
 )
+from warroom.knowledge.semantic import meaning_of
 from warroom.knowledge.similar import search, similar
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge base"])
@@ -25,21 +26,25 @@ Q = Annotated[str, Query(min_length=1, max_length=500, description="Words to loo
 
 @router.get("/knowledge", response_model=list[SuggestionOut])
 def search_(
-    q: Q, session: DbSession, actor: Viewer,
+    q: Q, request: Request, session: DbSession, actor: Viewer,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SuggestionOut]:  # fmt: skip
-    """Past incidents, solutions and runbooks ranked by the database's full-text engine."""
-    return [suggestion_out(session, s) for s in search(session, q, actor, limit)]
+    """Past incidents, solutions and runbooks ranked by the database's full-text engine
+    (and by meaning, when the optional semantic model is on)."""
+    found = search(session, q, actor, limit, meaning_of(request.app.state))
+    return [suggestion_out(session, s) for s in found]
 
 
 @router.get("/incidents/{ref}/similar", response_model=list[SuggestionOut])
 def similar_(
-    ref: str, session: DbSession, actor: Viewer, limit: Annotated[int, Query(ge=1, le=20)] = 5
-) -> list[SuggestionOut]:
+    ref: str, request: Request, session: DbSession, actor: Viewer,
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> list[SuggestionOut]:  # fmt: skip
     """The past incidents, solutions and runbooks most like this incident, each with why
     (shared services, hosts or alerts, matching words, responders' marks) and its fix."""
     incident = access_incident(session=session, ref=ref, actor=actor)
-    return [suggestion_out(session, s) for s in similar(session, incident, actor, limit)]
+    found = similar(session, incident, actor, limit, meaning_of(request.app.state))
+    return [suggestion_out(session, s) for s in found]
 
 
 @router.post("/incidents/{ref}/similar/feedback", response_model=FeedbackOut)

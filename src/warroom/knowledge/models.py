@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warroom.access.models import Person
@@ -98,3 +98,19 @@ class KbCursor(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_event_id: Mapped[int] = mapped_column(default=0)
+
+
+class KbVector(Base):
+    """An entry's meaning as a unit vector (16-bit floats) by the optional semantic model, and
+    the digest of the words it was read from. Re-embedding writes a new row, so a process that
+    holds the vectors in memory needs to read only the ids above the last one it saw."""
+
+    __tablename__ = "kb_vectors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("kb_entries.id", ondelete="CASCADE"), unique=True
+    )
+    model: Mapped[str] = mapped_column(String(60))
+    digest: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

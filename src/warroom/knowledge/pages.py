@@ -21,6 +21,7 @@ from warroom.incidents.service import access_incident
 from warroom.knowledge import service
 from warroom.knowledge.present import solution_out, suggestion_out
 from warroom.knowledge.schemas import FeedbackIn, SolutionIn
+from warroom.knowledge.semantic import meaning_of
 from warroom.knowledge.similar import search, similar
 from warroom.web.csrf import check_csrf
 from warroom.web.render import PageRoute, flash, form_errors, render, see_other
@@ -32,7 +33,8 @@ ANCHOR = "similar"
 
 def similar_panel(session: Session, incident: Incident, view: PanelContext) -> dict[str, Any]:
     """Every incident's room: the five most similar entries, why, and their fix."""
-    found = [suggestion_out(session, s) for s in similar(session, incident, view.actor)]
+    meaning = meaning_of(view.state)
+    found = [suggestion_out(session, s) for s in similar(session, incident, view.actor, 5, meaning)]
     return {"template": "knowledge/_room.html", "suggestions": found,
             "can_mark": view.actor.allows(Role.responder)}  # fmt: skip
 
@@ -52,7 +54,8 @@ def mark(
 @router.get("/knowledge")
 def knowledge(request: Request, session: DbSession, actor: PageViewer, q: str = "") -> Response:
     words = q.strip()[:500]
-    hits = [suggestion_out(session, s) for s in search(session, words, actor)] if words else []
+    found = search(session, words, actor, 20, meaning_of(request.app.state)) if words else []
+    hits = [suggestion_out(session, s) for s in found]
     context = {
         "actor": actor,
         "q": words,

@@ -1,8 +1,10 @@
 """How a past incident, solution or runbook is judged similar to an incident: pure functions.
 
-A candidate scores on three kinds of evidence, each explained to the responder:
+A candidate scores on these kinds of evidence, each explained to the responder:
 - the words: the database's own full-text rank (SQLite FTS5 bm25, PostgreSQL ts_rank_cd),
   scaled against the best candidate so that the scale of either engine does not matter;
+- the meaning, when the optional semantic model is on: the cosine of the two texts' vectors,
+  counted only above what unrelated texts reach;
 - what it touched: shared services, hosts and alert fingerprints (a fingerprint is the
   strongest tie there is: the same alert fired);
 - what responders said: marks of helpful or not on earlier suggestions of the same entry.
@@ -32,7 +34,13 @@ since also
 """
 STOPWORDS = frozenset(_STOP.split())
 WEIGHTS = {"text": 1.0, "service": 0.35, "host": 0.45, "alert": 0.6, "fingerprint": 0.9,
-           "feedback": 0.4}  # fmt: skip
+           "feedback": 0.4, "meaning": 2.0}  # fmt: skip
+# Cosines of averaged word vectors (WordLlama, on bench/semantic_cases.py): unrelated incident
+# texts sit around 0.08 (0.19 at the 90th percentile), one problem retold in other words
+# around 0.34 (0.2-0.45). Below the floor a cosine is no evidence; at STRONG it weighs as
+# much as the best text match.
+MEANING_FLOOR = 0.15
+MEANING_STRONG = 0.45
 KEY_KINDS = ("fingerprint", "alert", "host", "service")
 
 
@@ -79,6 +87,7 @@ class Candidate:
     unhelpful: int = 0
     unhelpful_here: bool = False  # marked not helpful for this very incident
     matched_words: tuple[str, ...] = ()
+    meaning: float | None = None  # cosine by the semantic model; None: off or no vector
 
 
 @dataclass(frozen=True)
@@ -98,13 +107,22 @@ def judge(candidates: Iterable[Candidate], best_text: float | None = None) -> li
     return sorted(judged, key=lambda j: (-j.score, -j.entry_id))
 
 
-def _one(candidate: Candidate, best_text: float) -> Judged:
-    reasons: list[str] = []
-    score = 0.0
+def _said(candidate: Candidate, best_text: float) -> tuple[float, list[str]]:
+    """What the words and (when the model is on) their meaning add, and how it is said."""
+    score, reasons = 0.0, []
     if candidate.text_rank > 0 and best_text > 0:
         score += WEIGHTS["text"] * candidate.text_rank / best_text
         words = ", ".join(candidate.matched_words[:5])
         reasons.append(f"matching text: {words}" if words else "matching text")
+    if candidate.meaning is not None and candidate.meaning > MEANING_FLOOR:
+        strength = (candidate.meaning - MEANING_FLOOR) / (MEANING_STRONG - MEANING_FLOOR)
+        score += WEIGHTS["meaning"] * min(strength, 1.0)
+        reasons.append("close in meaning" if strength >= 1 else "similar in meaning")
+    return score, reasons
+
+
+def _one(candidate: Candidate, best_text: float) -> Judged:
+    score, reasons = _said(candidate, best_text)
     by_kind = _shared_by_kind(candidate.shared)
     for kind in KEY_KINDS:
         values = by_kind.get(kind, [])

@@ -1,6 +1,7 @@
 """Similar past incidents (and solutions and runbooks) for an incident, and knowledge base
-search: candidates from the full-text index and from shared keys, judged by ``rules.judge``,
-never one the viewer may not see."""
+search: candidates from the full-text index, from shared keys and (when the optional semantic
+model is on) from the nearest vectors, judged by ``rules.judge``, never one the viewer may not
+see."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from warroom.knowledge import fts
 from warroom.knowledge.documents import Document, incident_document
 from warroom.knowledge.models import KbEntry, KbFeedback, KbKey
 from warroom.knowledge.rules import Candidate, Judged, judge, matched, terms
+from warroom.knowledge.semantic import Meaning, document_text
 
 TEXT_POOL = 200
 KEY_POOL = 300
+MEANING_POOL = 100
 PAST = ("resolved", "closed")
 
 
@@ -30,23 +33,38 @@ class Suggestion:
 
 
 def similar(
-    session: Session, incident: Incident, actor: Actor | None, limit: int = 5
+    session: Session,
+    incident: Incident,
+    actor: Actor | None,
+    limit: int = 5,
+    meaning: Meaning | None = None,
 ) -> list[Suggestion]:
     """The entries most like this incident, best first, each with why it was chosen."""
-    return similar_to(session, incident_document(session, incident), actor, limit)
+    return similar_to(session, incident_document(session, incident), actor, limit, meaning)
 
 
 def similar_to(
-    session: Session, doc: Document, actor: Actor | None, limit: int = 5
+    session: Session,
+    doc: Document,
+    actor: Actor | None,
+    limit: int = 5,
+    meaning: Meaning | None = None,
 ) -> list[Suggestion]:
     """The same for an incident's document (the benchmark builds them without incidents)."""
     words = terms(doc.title, doc.title, doc.body)
-    return _rank(session, words, doc.keys, actor, limit, doc.incident_id)
+    query = Query(words, doc.keys, document_text(doc), doc.incident_id)
+    return _rank(session, query, actor, limit, meaning)
 
 
-def search(session: Session, q: str, actor: Actor | None, limit: int = 20) -> list[Suggestion]:
-    """Knowledge base search by words alone (open incidents included)."""
-    return _rank(session, terms(q), (), actor, limit, None)
+def search(
+    session: Session,
+    q: str,
+    actor: Actor | None,
+    limit: int = 20,
+    meaning: Meaning | None = None,
+) -> list[Suggestion]:
+    """Knowledge base search by what was typed (open incidents included)."""
+    return _rank(session, Query(terms(q), (), q, None), actor, limit, meaning)
 
 
 def text_only(session: Session, doc: Document, limit: int = 5) -> list[int]:
@@ -57,23 +75,30 @@ def text_only(session: Session, doc: Document, limit: int = 5) -> list[int]:
     return [entry_id for entry_id, _ in hits if entry_id not in own][:limit]
 
 
+@dataclass(frozen=True)
+class Query:
+    words: list[str]
+    keys: tuple[str, ...]
+    text: str  # what the semantic model reads
+    incident_id: int | None  # the incident asking, whose own entries are left out
+
+
 def _rank(
-    session: Session,
-    words: list[str],
-    keys: tuple[str, ...],
-    actor: Actor | None,
-    limit: int,
-    incident_id: int | None,
+    session: Session, query: Query, actor: Actor | None, limit: int, meaning: Meaning | None
 ) -> list[Suggestion]:
+    words, incident_id = query.words, query.incident_id
     text_hits = dict(fts.search(session, words, TEXT_POOL))
-    shared = _shared_keys(session, keys)
-    ids = set(text_hits) | set(shared)
-    ids -= _own_entry_ids(session, incident_id)
+    shared = _shared_keys(session, query.keys)
+    near: dict[int, float] = {}
+    if meaning is not None and query.text.strip():
+        near = meaning.nearest(session, query.text, set(text_hits) | set(shared), MEANING_POOL)
+    ids = (set(text_hits) | set(shared) | set(near)) - _own_entry_ids(session, incident_id)
     kept = _viewable(session, ids, actor, past_only=incident_id is not None)
     marks = _marks(session, kept, incident_id)
     candidates = {
         entry_id: Candidate(entry_id, text_hits.get(entry_id, 0.0),
-                            tuple(shared.get(entry_id, ())), *marks.get(entry_id, (0, 0, False)))
+                            tuple(shared.get(entry_id, ())), *marks.get(entry_id, (0, 0, False)),
+                            meaning=near.get(entry_id))
         for entry_id in kept
     }  # fmt: skip
     best = max((c.text_rank for c in candidates.values()), default=0.0)

@@ -3,6 +3,8 @@ each choice is explained."""
 
 from __future__ import annotations
 
+import pytest
+
 from warroom.knowledge.rules import Candidate, fts5_query, judge, matched, terms, tsquery
 
 
@@ -47,3 +49,17 @@ def test_references_and_severities_are_not_symptoms() -> None:
 
 def test_a_word_matches_the_words_it_stems_from_not_inside_others() -> None:
     assert matched(["hang", "failover"], "after the change of the failovers") == ("failover",)
+
+
+def test_meaning_counts_above_the_floor_and_weighs_at_most_twice_the_text() -> None:
+    weak, some, strong, off = (
+        Candidate(1, meaning=0.1), Candidate(2, meaning=0.3), Candidate(3, meaning=0.9),
+        Candidate(4),
+    )  # fmt: skip
+    judged = {j.entry_id: j for j in judge([weak, some, strong, off])}
+    assert (judged[1].score, judged[1].reasons) == (0, ())
+    assert judged[2].reasons == ("similar in meaning",)
+    assert judged[2].score == pytest.approx(2.0 * (0.3 - 0.15) / (0.45 - 0.15))
+    assert judged[3].reasons == ("close in meaning",)
+    assert judged[3].score == pytest.approx(2.0)  # capped: no cosine outweighs the keys twice
+    assert judged[4].score == 0
