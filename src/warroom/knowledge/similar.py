@@ -16,7 +16,7 @@ from warroom.incidents.visibility import hidden_ids
 from warroom.knowledge import fts
 from warroom.knowledge.documents import Document, incident_document
 from warroom.knowledge.models import KbEntry, KbFeedback, KbKey
-from warroom.knowledge.rules import Candidate, Judged, judge, matched, terms
+from warroom.knowledge.rules import MEANING_FLOOR, Candidate, Judged, judge, matched, terms
 from warroom.knowledge.semantic import Meaning, document_text
 
 TEXT_POOL = 200
@@ -92,7 +92,9 @@ def _rank(
     near: dict[int, float] = {}
     if meaning is not None and query.text.strip():
         near = meaning.nearest(session, query.text, set(text_hits) | set(shared), MEANING_POOL)
-    ids = (set(text_hits) | set(shared) | set(near)) - _own_entry_ids(session, incident_id)
+    # The nearest are always some: only those close enough to count are candidates.
+    close = {entry_id for entry_id, cosine in near.items() if cosine > MEANING_FLOOR}
+    ids = (set(text_hits) | set(shared) | close) - _own_entry_ids(session, incident_id)
     kept = _viewable(session, ids, actor, past_only=incident_id is not None)
     marks = _marks(session, kept, incident_id)
     candidates = {

@@ -77,10 +77,10 @@ def test_other_words_same_problem(app: FastAPI, client: TestClient, admin: User)
     # The words alone share nothing that counts: without the model it would not be there.
     assert not any(r.startswith("matching text") for r in first["reasons"])
     assert refs["invoices"] not in [s["entry"]["ref"] for s in found[:1]]
-    searched = ok(client.get("/api/v1/knowledge", params={"q": "sluggish storefront"},
-                             headers=admin.headers))  # fmt: skip
+    words = f"{LATER['title']}: {LATER['description']}"
+    searched = ok(client.get("/api/v1/knowledge", params={"q": words}, headers=admin.headers))
     # Search takes open incidents too: the new one by its words, then the earlier by meaning.
-    assert [s["entry"]["ref"] for s in searched[:2]] == [new, refs["shop"]]
+    assert [s["entry"]["ref"] for s in searched] == [new, refs["shop"]]
 
 
 def test_vectors_follow_changed_entries(app: FastAPI, client: TestClient, admin: User) -> None:
@@ -108,8 +108,8 @@ def test_restricted_incidents_stay_hidden(
     team = {"name": "Security", "members": [analyst.email], "sees_restricted": True}
     ok(client.post("/api/v1/teams", json=team, headers=admin.headers), 201)
     breach = declare(client, analyst, kind="security", title="Slow page loads on the shop",
-                     description="A skimmer script slows product pages.")["ref"]  # fmt: skip
-    resolve(client, analyst, breach, "Wiped the implanted firmware.")
+                     description="Latency up to eight seconds on product pages.")["ref"]  # fmt: skip
+    resolve(client, analyst, breach, "Removed an injected script that slowed the pages.")
     new = declare(client, responder, **LATER)["ref"]
     embed(app)
     assert breach not in [s["entry"]["ref"] for s in similar(client, responder, new)]
