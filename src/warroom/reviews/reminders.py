@@ -48,8 +48,12 @@ def _postmortems(session: Session, now: datetime, base_url: str) -> int:
         if owed is None:
             continue
         kind, due = owed
-        if _claim(session, incident, f"postmortem:{postmortem.id}", kind, due, now):
-            sent += _tell_postmortem(session, incident, postmortem, kind, due, now, base_url)
+        # Nobody to tell yet (no owner, no commander): not claimed, so it goes once one is set.
+        person = _reader(session, incident, postmortem.owner or _commander(session, incident))
+        if person and _claim(session, incident, f"postmortem:{postmortem.id}", kind, due, now):
+            sent += _tell_postmortem(
+                session, incident, postmortem, person, (kind, due), now, base_url
+            )
     return sent
 
 
@@ -57,13 +61,13 @@ def _tell_postmortem(
     session: Session,
     incident: Incident,
     postmortem: Postmortem,
-    kind: str,
-    due: datetime,
+    person: Person,
+    owed: tuple[str, datetime],
     now: datetime,
     base_url: str,
 ) -> int:
+    kind, due = owed
     ref = format_ref(incident.id)
-    person = postmortem.owner or _commander(session, incident)
     late = "is overdue" if kind == "overdue" else "is due within a day"
     state = PostmortemState(postmortem.state).label
     body = (
@@ -86,7 +90,10 @@ def _actions(session: Session, now: datetime, base_url: str) -> int:
     for item, incident in session.execute(query).all():
         assert item.due_on is not None  # filtered above
         late_from = action_late_from(item.due_on)
-        if not _claim(session, incident, f"action:{item.id}", "overdue", late_from, now):
+        owner = _reader(session, incident, item.owner)
+        if owner is None or not _claim(
+            session, incident, f"action:{item.id}", "overdue", late_from, now
+        ):
             continue
         ref = format_ref(incident.id)
         body = (
@@ -95,7 +102,7 @@ def _actions(session: Session, now: datetime, base_url: str) -> int:
             f"done: {base_url.rstrip('/')}/incidents/{ref}/postmortem#action-items"
         )
         subject = f"Action item overdue: {item.title} ({ref})"
-        sent += _notify(session, incident, item.owner, subject, body, now)
+        sent += _notify(session, incident, owner, subject, body, now)
     return sent
 
 
@@ -104,17 +111,17 @@ def _commander(session: Session, incident: Incident) -> Person | None:
     return found.person if found else None
 
 
-def _notify(
-    session: Session,
-    incident: Incident,
-    person: Person | None,
-    subject: str,
-    body: str,
-    now: datetime,
-) -> int:
-    # A restricted incident is told only to its members and the security team.
+def _reader(session: Session, incident: Incident, person: Person | None) -> Person | None:
+    """Who is told, if anyone: a restricted incident only to its members and the security
+    team."""
     if person is None or person.id not in may_see_people(session, incident, [person.id]):
-        return 0
+        return None
+    return person
+
+
+def _notify(
+    session: Session, incident: Incident, person: Person, subject: str, body: str, now: datetime
+) -> int:
     do_notify(session=session, people=[person], subject=subject, body=body, now=now,
               incident_id=incident.id)  # fmt: skip
     return 1

@@ -32,6 +32,7 @@ from warroom.reviews.rules import (
     is_required,
 )
 from warroom.reviews.schemas import PostmortemPatch
+from warroom.statuspage.followup import do_plan_outreach
 
 State = PostmortemState
 
@@ -186,11 +187,13 @@ def _note(
 
 def sync_with_incident(*, session: Session, incident: Incident, now: datetime) -> None:
     """After the incident's severity, status or resolution changed: a resolved major incident
-    gets its draft at once, and the due date follows the severity and the resolution."""
+    gets its draft at once, and an outreach task for each of the customers it hurt most (the
+    follow-up is then tracked like any task); the due date follows severity and resolution."""
     found = find_postmortem(session, incident)
     resolved = incident.status in (Status.resolved.value, Status.closed.value)
     if found is None and resolved and is_required(incident.severity):
         do_draft(session=session, incident=incident, actor=None, now=now)
+        do_plan_outreach(session=session, incident=incident, actor=None, now=now)
         return
     if found is not None:
         found.due_at = due_at(incident.severity, incident.resolved_at)

@@ -73,7 +73,8 @@ def affected(session: Session, incident: Incident, now: datetime) -> list[Exposu
         by_customer.setdefault(row.customer_id, []).append(row)
     tasks = _tasks(session, incident)
     down = outage(incident, now)
-    found = [_exposure(session.get(Customer, cid), slas, ids, down, incident, tasks)
+    waited = (incident.acknowledged_at or now) - (incident.detected_at or incident.declared_at)
+    found = [_exposure(session.get(Customer, cid), slas, ids, down, waited, tasks)
              for cid, slas in by_customer.items()]  # fmt: skip
     kept = [e for e in found if e is not None]
     return sorted(kept, key=lambda e: (e.customer.tier, -(e.budget_share or 0), e.customer.name))
@@ -84,15 +85,15 @@ def _exposure(
     slas: list[CustomerSla],
     names: dict[int, str],
     down: timedelta,
-    incident: Incident,
+    waited: timedelta,
     tasks: dict[str, Task],
 ) -> Exposure | None:
+    """``waited``: detection to acknowledgement (still unacknowledged: until now, as the
+    metrics count it)."""
     if customer is None:
         return None
     shares = [budget_share(s.availability_target, down) for s in slas]
     known = [s for s in shares if s is not None]
-    acked = incident.acknowledged_at or incident.declared_at
-    waited = acked - (incident.detected_at or incident.declared_at)
     missed = any(
         s.response_minutes is not None and waited > timedelta(minutes=s.response_minutes)
         for s in slas

@@ -28,6 +28,7 @@ def routers() -> list[APIRouter]:
     from warroom.sentiment import pages as sentiment_pages
     from warroom.statuspage import pages_admin as status_admin
     from warroom.statuspage import pages_comms
+    from warroom.statuspage import pages_followup as followup_pages
     from warroom.statuspage import pages_private as private_pages
     from warroom.statuspage import pages_room as status_room
     from warroom.statuspage import pages_templates as wording_pages
@@ -54,6 +55,7 @@ def routers() -> list[APIRouter]:
         pages_windows.router,
         change_room.router,
         pages_comms.router,
+        followup_pages.router,
         status_room.router,
         status_admin.router,
         wording_pages.router,
@@ -80,6 +82,7 @@ def _room_panels() -> None:
     from warroom.security import pages_room as security_room
     from warroom.sentiment import pages_room as sentiment_room
     from warroom.statuspage import pages_comms
+    from warroom.statuspage import pages_followup as followup_pages
     from warroom.statuspage import pages_room as status_room
 
     pages_room.ROOM_PANELS["security"] = security_room.security_panel
@@ -90,5 +93,6 @@ def _room_panels() -> None:
     pages_room.ROOM_PANELS["paging"] = web_pages_mine.room_panel
     pages_room.ROOM_PANELS["suspect_changes"] = change_room.suspects_panel
     pages_room.ROOM_PANELS["postmortem"] = review_pages.postmortem_panel
+    pages_room.ROOM_PANELS["customer_followup"] = followup_pages.followup_panel
     pages_room.ROOM_PANELS["public_sentiment"] = sentiment_room.sentiment_panel
     pages_room.ROOM_PANELS["similar"] = knowledge_pages.similar_panel

@@ -107,8 +107,9 @@ def test_restricted_incidents_stay_hidden(
     analyst = make_user(app, Role.responder, "Sam Security")
     team = {"name": "Security", "members": [analyst.email], "sees_restricted": True}
     ok(client.post("/api/v1/teams", json=team, headers=admin.headers), 201)
-    breach = declare(client, analyst, kind="security", title="Slow page loads on the shop",
-                     description="Latency up to eight seconds on product pages.")["ref"]  # fmt: skip
+    slow = {"title": "Slow page loads on the shop",
+            "description": "Latency up to eight seconds on product pages."}  # fmt: skip
+    breach = declare(client, analyst, kind="security", **slow)["ref"]
     resolve(client, analyst, breach, "Removed an injected script that slowed the pages.")
     new = declare(client, responder, **LATER)["ref"]
     embed(app)

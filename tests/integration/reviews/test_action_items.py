@@ -206,3 +206,20 @@ def test_a_restricted_incidents_postmortem_and_items_reach_only_its_members(
     assert told(app, "Postmortem overdue") == [
         (member.email, f"Postmortem overdue: {ref} Web shell")
     ]
+
+
+def test_a_late_item_with_no_owner_is_reminded_once_it_gets_one(
+    app: FastAPI, client: TestClient, admin: User, responder: User, clock: Clock
+) -> None:
+    ref = declare(client, admin, severity="SEV3")["ref"]
+    item = add(client, admin, ref, due_on=str(clock.now.date()))
+    loop = worker(app, clock)
+    clock.advance(days=1)
+    loop.tick()
+    assert told(app, "Action item overdue") == []  # nobody to tell, and nothing used up
+    owner = {"owner": responder.email}
+    ok(client.patch(f"/api/v1/action-items/{item['id']}", json=owner, headers=admin.headers))
+    loop.tick()
+    loop.tick()
+    subject = f"Action item overdue: Alert on pool exhaustion ({ref})"
+    assert told(app, "Action item overdue") == [(responder.email, subject)]

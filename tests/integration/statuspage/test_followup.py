@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Clock, User
 from tests.integration.incidents.helpers import declare
+from tests.integration.web.helpers import post, sign_in
 
 
 def ok(response: Any, status: int = 200) -> Any:
@@ -32,7 +33,8 @@ def test_the_most_affected_customers_come_first_and_each_gets_one_outreach_task(
     for name, tier, slas in customers:
         body = {"name": name, "tier": tier, "slas": slas}
         ok(client.post("/api/v1/customers", json=body, headers=admin.headers), 201)
-    ref = declare(client, admin, severity="SEV2", services=["orders"])["ref"]
+    # A SEV3: a major incident would have its outreach planned as it is resolved (below).
+    ref = declare(client, admin, severity="SEV3", services=["orders"])["ref"]
     clock.advance(minutes=43)
     resolve = {"status": "resolved", "message": "Back"}
     ok(client.patch(f"/api/v1/incidents/{ref}", json=resolve, headers=admin.headers))
@@ -53,3 +55,56 @@ def test_the_most_affected_customers_come_first_and_each_gets_one_outreach_task(
     titles = [t["title"] for t in tasks if t["title"].startswith("Customer follow-up")]
     assert sorted(titles) == [f"Customer follow-up: {n}" for n in ("Big Corp", "Small Shop",
                                                                    "Strict Ltd")]  # fmt: skip
+
+
+def _customers(client: TestClient, admin: User) -> None:
+    ok(client.post("/api/v1/services", json={"name": "orders", "tier": 1},
+                   headers=admin.headers), 201)  # fmt: skip
+    for name, tier in (("Big Corp", 1), ("Small Shop", 3)):
+        body = {"name": name, "tier": tier,
+                "slas": [{"service": "orders", "availability_target": 99.9}]}  # fmt: skip
+        ok(client.post("/api/v1/customers", json=body, headers=admin.headers), 201)
+
+
+def test_a_resolved_major_incident_plans_its_outreach_and_the_war_room_tracks_it(
+    client: TestClient, admin: User, clock: Clock
+) -> None:
+    _customers(client, admin)
+    ref = declare(client, admin, severity="SEV1", services=["orders"])["ref"]
+    csrf = sign_in(client, admin)
+    assert 'id="followup"' in client.get(f"/incidents/{ref}").text  # major: shown while open
+    clock.advance(minutes=30)
+    resolve = {"status": "resolved", "message": "Back"}
+    ok(client.patch(f"/api/v1/incidents/{ref}", json=resolve, headers=admin.headers))
+    found = ok(client.get(f"/api/v1/incidents/{ref}/affected-customers", headers=admin.headers))
+    assert [(c["customer"], c["task_status"]) for c in found] == [
+        ("Big Corp", "open"), ("Small Shop", "open"),
+    ]  # fmt: skip
+    tasks = ok(client.get(f"/api/v1/incidents/{ref}", headers=admin.headers))["tasks"]
+    big = next(t for t in tasks if t["title"] == "Customer follow-up: Big Corp")
+    done = {"status": "done"}
+    ok(client.patch(f"/api/v1/incidents/{ref}/tasks/{big['id']}", json=done,
+                    headers=admin.headers))  # fmt: skip
+    page = client.get(f"/incidents/{ref}").text
+    panel = page[page.index('id="followup"') :]
+    assert "1 of 2 reached" in panel
+    assert "Add an outreach task" not in panel  # nobody is missing one
+    assert post(client, f"/incidents/{ref}/affected-customers/outreach", csrf).status_code == 303
+
+
+def test_a_minor_incident_shows_the_panel_once_someone_plans_outreach(
+    client: TestClient, admin: User
+) -> None:
+    _customers(client, admin)
+    ref = declare(client, admin, severity="SEV3", services=["orders"])["ref"]
+    csrf = sign_in(client, admin)
+    assert 'id="followup"' not in client.get(f"/incidents/{ref}").text
+    planned = post(client, f"/incidents/{ref}/affected-customers/outreach", csrf)
+    assert planned.status_code == 303
+    assert planned.headers["location"].endswith("#followup")
+    page = client.get(f"/incidents/{ref}").text
+    assert "0 of 2 reached" in page
+    tasks = ok(client.get(f"/api/v1/incidents/{ref}", headers=admin.headers))["tasks"]
+    assert sorted(t["title"] for t in tasks if t["title"].startswith("Customer follow-up")) == [
+        "Customer follow-up: Big Corp", "Customer follow-up: Small Shop",
+    ]  # fmt: skip
