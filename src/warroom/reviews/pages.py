@@ -227,11 +227,22 @@ def update_action(
     owner: FormText = "",
     due_on: FormText = "",
     back: FormText = "",
+    fields: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+    title: FormText = "",
+    type: FormText = "",
+    tracker_url: FormText = "",
+    version: Annotated[int | None, Form()] = None,
 ) -> Response:
+    """A row's form names the fields it shows in ``fields`` (else status, owner and due
+    date): an empty owner, due date or tracker address clears it; an empty title, type or
+    status leaves it."""
     item, incident = actions.access_action(session=session, item_id=item_id, actor=actor)
+    sent = {"status": status, "owner": owner, "due_on": due_on, "title": title, "type": type,
+            "tracker_url": tracker_url}  # fmt: skip
     try:
-        fields = {"status": status or None, "owner": owner or None, "due_on": due_on or None}
-        data = ActionItemPatch.model_validate(fields)
+        shown = fields or ["status", "owner", "due_on"]
+        patch = {name: sent[name] or None for name in shown if name in sent}
+        data = ActionItemPatch.model_validate(patch | {"version": version})
         actions.do_update_action(session=session, incident=incident, item=item, actor=actor,
                                  data=data, now=at)  # fmt: skip
         session.flush()
@@ -283,6 +294,7 @@ def action_items(
         "actor": actor,
         "rows": [present.action_out(i, n, at) for i, n in rows],
         "statuses": list(ActionStatus),
+        "types": list(ActionType),
         "people": [p for p in list_people(session=session) if p.active],
         "chosen": {"status": status, "owner": owner, "overdue": overdue},
         "can_edit": actor.allows(Role.responder),

@@ -118,6 +118,20 @@ def test_action_items_are_added_and_changed_from_the_pages(
     )
     clock.advance(days=2)
     assert "No action item matches" in browser.get("/action-items?overdue=1").text
+    # The whole row is editable: what, type, tracker; an emptied owner or tracker clears it.
+    listed = browser.get("/action-items").text
+    assert 'name="tracker_url" value="https://tracker.example/OPS-1"' in listed
+    every = ["title", "type", "status", "owner", "due_on", "tracker_url"]
+    edited = post(browser, f"/action-items/{item['id']}", csrf, fields=every,
+                  title="Alert on pool saturation", type="prevent", status="done", owner="",
+                  due_on="", tracker_url="", back="list")  # fmt: skip
+    assert edited.status_code == 303
+    (after,) = ok(client.get("/api/v1/action-items", headers=admin.headers))
+    kept = [after[k] for k in ("title", "type", "owner", "due_on", "tracker_url")]
+    assert kept == ["Alert on pool saturation", "prevent", None, None, None]
+    stale = post(browser, f"/action-items/{item['id']}", csrf, fields=["title"], title="Old",
+                 version=str(item["version"]))  # fmt: skip
+    assert "changed by someone else" in flash_of(browser.get(stale.headers["location"]).text)
 
 
 def test_lists_keep_a_restricted_incident_from_those_who_may_not_see_it(
