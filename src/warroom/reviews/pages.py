@@ -160,8 +160,8 @@ async def edit(
 
 def _patch_fields(values: dict[str, str]) -> dict[str, object]:
     fields: dict[str, object] = {s.key: values.get(s.key, "") for s in SECTIONS}
-    if values.get("owner"):
-        fields["owner"] = values["owner"]
+    if "owner" in values:  # "nobody" clears it
+        fields["owner"] = values["owner"] or None
     version = values.get("version", "")
     if version and not version.isdigit():
         raise InvalidInput("version", "must be a number")

@@ -79,7 +79,9 @@ class PostmortemPatch(Strict):
     version: int | None = Field(
         default=None, description="The version you last saw; a stale one is answered with 409"
     )
-    owner: Email | None = Field(default=None, description="Email of who drives the review")
+    owner: Email | None = Field(
+        default=None, description="Email of who drives the review; null: nobody (the commander)"
+    )
     summary: Markdown | None = None
     impact: Markdown | None = None
     trigger: Markdown | None = None

@@ -113,9 +113,11 @@ def do_edit(
     changed = [k for k, v in given.items() if postmortem.sections.get(k) != v]
     if changed:
         postmortem.sections = {**postmortem.sections, **given}
-    if data.owner is not None:
-        owner = check_person(session=session, email=data.owner, field="owner")
-        changed += ["owner"] if owner.id != postmortem.owner_id else []
+    if "owner" in data.model_fields_set:  # null: nobody drives it (reminders go to the IC)
+        owner = (
+            check_person(session=session, email=data.owner, field="owner") if data.owner else None
+        )
+        changed += ["owner"] if (owner.id if owner else None) != postmortem.owner_id else []
         postmortem.owner = owner
     if changed:
         postmortem.updated_at = now

@@ -181,3 +181,16 @@ def test_bad_input_names_the_field_and_writes_nothing(
     assert client.get("/api/v1/postmortems?state=done", headers=admin.headers).status_code == 422
     missing = client.get("/api/v1/incidents/INC-999/postmortem", headers=admin.headers)
     assert missing.status_code == 404
+
+
+def test_the_owner_is_changed_or_cleared_and_left_alone_when_not_sent(
+    client: TestClient, admin: User, responder: User, clock: Clock
+) -> None:
+    ref = resolved_incident(client, admin, clock)
+    url = f"/api/v1/incidents/{ref}/postmortem"
+    assert postmortem(client, admin, ref)["owner"]["email"] == admin.email  # the commander
+    ok(client.patch(url, json={"owner": responder.email}, headers=admin.headers))
+    ok(client.patch(url, json={"summary": "Short"}, headers=admin.headers))
+    assert postmortem(client, admin, ref)["owner"]["email"] == responder.email
+    ok(client.patch(url, json={"owner": None}, headers=admin.headers))
+    assert postmortem(client, admin, ref)["owner"] is None
