@@ -16,8 +16,9 @@ SLA_HEADER = ("customer", "customer_tier", "service", "availability_target", "in
 
 
 def _text(value: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: keep names inert.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    # A cell starting with = + - @ (or a tab or return before one) is a formula to a
+    # spreadsheet: keep names inert.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _number(value: float | None, places: int = 2) -> str:
@@ -47,8 +48,15 @@ def _write(header: tuple[str, ...], rows: list[list[str]]) -> str:
 
 
 def metrics_csv(report: MetricsOut) -> str:
-    """The total first (group ``all``), then each group of the breakdown."""
+    """The total first (group ``all``), then each group of the breakdown, then each person's
+    time to innocence (group ``person:<name>``, measure ``tti``; incidents: theirs counted)."""
     rows = [row for g in (report.total, *report.groups) for row in _group_rows(g)]
+    rows += [
+        [_text(f"person:{p.name}"), "tti", str(p.tti.count + p.tti.missing), str(p.tti.count),
+         str(p.tti.missing), _number(p.tti.mean_minutes), _number(p.tti.median_minutes),
+         _number(p.tti.p90_minutes)]
+        for p in report.people
+    ]  # fmt: skip
     return _write(METRICS_HEADER, rows)
 
 

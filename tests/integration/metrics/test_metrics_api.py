@@ -96,6 +96,9 @@ def test_the_csv_export_carries_the_same_numbers(
     assert found[("web-shop", "mttr")]["missing"] == "1"
     assert found[("all", "mttd")]["mean_minutes"] == "11.67"
     assert found[("all", "time_in_investigating")]["mean_minutes"] == "67.50"
+    kai = found[("person:Kai Lee", "tti")]
+    assert (kai["count"], kai["mean_minutes"]) == ("1", "30.00")
+    assert found[("person:Ada Admin", "tti")]["mean_minutes"] == ""
 
 
 def test_sla_attainment_breach_and_credit(client: TestClient, viewer: User, week: Fixture) -> None:
