@@ -142,6 +142,9 @@ def do_move(
     check_transition(current, target)
     if target is State.published:
         _check_publisher(session, incident, actor)
+        if Status(incident.status).is_active:
+            raise Conflict(f"{format_ref(incident.id)} is still {incident.status}: "
+                           "publish its postmortem once it is resolved")  # fmt: skip
     if current is State.published and incident.status == Status.closed.value:
         raise Conflict(f"{format_ref(incident.id)} is closed: its published postmortem is "
                        "the record and stays as it is")  # fmt: skip
@@ -199,6 +202,11 @@ def sync_with_incident(*, session: Session, incident: Incident, now: datetime) -
         return
     if found is not None:
         found.due_at = due_at(incident.severity, incident.resolved_at)
+        if found.state == State.published.value and Status(incident.status).is_active:
+            # Reopened: what the postmortem says may no longer hold, and closing waits on it.
+            found.state = State.draft.value
+            _note(session, incident, None, now, "Postmortem reopened as a draft: the incident "
+                  "was reopened", kind="postmortem_draft")  # fmt: skip
 
 
 def check_closable(*, session: Session, incident: Incident) -> None:

@@ -194,3 +194,25 @@ def test_the_owner_is_changed_or_cleared_and_left_alone_when_not_sent(
     assert postmortem(client, admin, ref)["owner"]["email"] == responder.email
     ok(client.patch(url, json={"owner": None}, headers=admin.headers))
     assert postmortem(client, admin, ref)["owner"] is None
+
+
+def test_a_postmortem_is_published_only_after_resolution_and_a_reopening_unpublishes_it(
+    client: TestClient, admin: User, clock: Clock
+) -> None:
+    ref = declare(client, admin, severity="SEV3")["ref"]
+    base = f"/api/v1/incidents/{ref}/postmortem"
+    ok(client.post(base, headers=admin.headers), 201)  # drafted by hand while it runs
+    ok(client.post(base + "/submit", headers=admin.headers))
+    early = client.post(base + "/publish", headers=admin.headers)
+    assert early.status_code == 409
+    assert "publish its postmortem once it is resolved" in early.json()["detail"]
+    major = resolved_incident(client, admin, clock, severity="SEV2")
+    publish(client, admin, major)
+    again = {"status": "investigating", "message": "It is back"}
+    ok(client.patch(f"/api/v1/incidents/{major}", json=again, headers=admin.headers))
+    assert postmortem(client, admin, major)["state"] == "draft"
+    resolved = {"status": "resolved", "message": "Fixed for good"}
+    ok(client.patch(f"/api/v1/incidents/{major}", json=resolved, headers=admin.headers))
+    refused = client.patch(f"/api/v1/incidents/{major}", json={"status": "closed"},
+                           headers=admin.headers)  # fmt: skip
+    assert refused.status_code == 409
