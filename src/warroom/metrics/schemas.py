@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from warroom.metrics.actions import Completion
 from warroom.metrics.rules import By, GroupMetrics, Period, PersonTti, Report, Stat
-from warroom.metrics.sla_rules import CreditBasis, SlaLine
+from warroom.metrics.sla_rules import CreditBasis, SlaLine, rollup
 
 MINUTE = 60.0
 
@@ -88,10 +88,23 @@ class SlaLineOut(BaseModel):
     credit_percent: float | None = Field(description="Service credit at stake, % of monthly fee")
 
 
+class SlaRollupOut(BaseModel):
+    key: str = Field(description="The customer's or the service's name")
+    slas: int
+    breached: int = Field(description="How many of those SLAs were breached")
+    worst_attainment: float
+    responses_missed: int
+    worst_credit_percent: float | None = Field(
+        description="The largest credit at stake in one contract (% of its monthly fee)"
+    )
+
+
 class SlaOut(BaseModel):
     since: datetime
     until: datetime
     lines: list[SlaLineOut]
+    by_customer: list[SlaRollupOut] = Field(description="The lines per customer")
+    by_service: list[SlaRollupOut] = Field(description="The lines per service")
 
 
 def _minutes(value: float | None) -> float | None:
@@ -147,4 +160,8 @@ def sla_line_out(line: SlaLine) -> SlaLineOut:
 
 
 def sla_out(since: datetime, until: datetime, lines: list[SlaLine]) -> SlaOut:
-    return SlaOut(since=since, until=until, lines=[sla_line_out(x) for x in lines])
+    return SlaOut(
+        since=since, until=until, lines=[sla_line_out(x) for x in lines],
+        by_customer=[SlaRollupOut(**vars(r)) for r in rollup(lines, "customer")],
+        by_service=[SlaRollupOut(**vars(r)) for r in rollup(lines, "service")],
+    )  # fmt: skip

@@ -161,3 +161,30 @@ def worst_first(lines: Sequence[SlaLine]) -> list[SlaLine]:
     return sorted(lines, key=lambda x: (not x.breached, x.terms.customer_tier,
                                         -(x.budget_share or 0), x.terms.customer,
                                         x.terms.service))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SlaRollup:
+    key: str  # the customer's or the service's name
+    slas: int
+    breached: int
+    worst_attainment: float
+    responses_missed: int
+    worst_credit_percent: float | None  # the largest credit of one contract; fees differ
+
+
+def rollup(lines: Sequence[SlaLine], by: str) -> list[SlaRollup]:
+    """The lines per customer (``by="customer"``) or per service: how many SLAs, how many
+    breached, the worst attainment; most breaches first. Credits are percents of each
+    contract's own fee, so they are not added up: the largest is shown."""
+    groups: dict[str, list[SlaLine]] = {}
+    for line in lines:
+        groups.setdefault(getattr(line.terms, by), []).append(line)
+    found = [
+        SlaRollup(key, len(group), sum(x.breached for x in group),
+                  min(x.attainment for x in group), sum(x.responses_missed for x in group),
+                  max((x.credit_percent for x in group if x.credit_percent is not None),
+                      default=None))
+        for key, group in groups.items()
+    ]  # fmt: skip
+    return sorted(found, key=lambda r: (-r.breached, r.worst_attainment, r.key))

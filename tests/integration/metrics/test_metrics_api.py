@@ -102,7 +102,12 @@ def test_the_csv_export_carries_the_same_numbers(
 
 
 def test_sla_attainment_breach_and_credit(client: TestClient, viewer: User, week: Fixture) -> None:
-    lines = ok(client.get(f"/api/v1/metrics/sla?{WINDOW}", headers=viewer.headers))["lines"]
+    report = ok(client.get(f"/api/v1/metrics/sla?{WINDOW}", headers=viewer.headers))
+    lines = report["lines"]
+    acme = next(r for r in report["by_customer"] if r["key"] == "Acme")
+    assert (acme["slas"], acme["breached"], acme["worst_credit_percent"]) == (2, 2, 25.0)
+    orders = next(r for r in report["by_service"] if r["key"] == "orders")
+    assert orders["worst_attainment"] == pytest.approx(100 * (1 - 240 / 10_080))
     found = {(x["customer"], x["service"]): x for x in lines}
     orders = found[("Acme", "orders")]
     # 7 days = 10,080 min. Orders: A 60 min to mitigation + B 180 min = 240 min.
