@@ -65,7 +65,8 @@ def test_a_postmortem_from_the_war_room_to_a_closed_incident(
     tab.fill("#action-items input[name=title]", "Alert on pool exhaustion")
     tab.select_option("#action-items select[name=type]", "detect")
     tab.click("#action-items button:has-text('Add')")
-    tab.wait_for_selector("text=Alert on pool exhaustion")
+    # Its row is editable in place: the title is the value of its field.
+    tab.wait_for_selector("tr[id^=action-] input[value='Alert on pool exhaustion']")
 
     tab.click("button:has-text('Submit for review')")
     tab.wait_for_selector("#pm-state:has-text('In review')")
