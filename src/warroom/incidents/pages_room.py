@@ -22,7 +22,7 @@ from warroom.access.pages import PageResponder, PageViewer
 from warroom.access.rules import Role
 from warroom.access.service import Actor, list_people
 from warroom.errors import InvalidInput, WarroomError
-from warroom.incidents import people, tasks, timeline
+from warroom.incidents import people, timeline
 from warroom.incidents.models import Incident
 from warroom.incidents.rules import (
     ALLOWED_TRANSITIONS,
@@ -32,7 +32,7 @@ from warroom.incidents.rules import (
     TaskStatus,
     format_ref,
 )
-from warroom.incidents.schemas import IncidentUpdate, NoteCreate, TaskCreate, TaskUpdate
+from warroom.incidents.schemas import IncidentUpdate, NoteCreate
 from warroom.incidents.service import (
     access_incident,
     active_roles,
@@ -133,7 +133,7 @@ def _room(
     return render(request, "room.html", context, status)
 
 
-def _act(
+def act(
     request: Request,
     session: Session,
     actor: Actor,
@@ -189,7 +189,7 @@ def change_status(
         return f"Status is now {incident.status}."
 
     values = {"status": status, "message": message}
-    return _act(request, session, actor, ref, "status", change, values)
+    return act(request, session, actor, ref, "status", change, values)
 
 
 @router.post("/incidents/{ref}/severity")
@@ -211,7 +211,7 @@ def change_severity(
         return f"Severity is now {incident.severity}."
 
     values = {"severity": severity, "message": message}
-    return _act(request, session, actor, ref, "severity", change, values)
+    return act(request, session, actor, ref, "severity", change, values)
 
 
 @router.post("/incidents/{ref}/restriction")
@@ -234,7 +234,7 @@ def change_restriction(
         return "Restricted." if incident.restricted else "The restriction is lifted."
 
     values = {"restricted": restricted, "message": message}
-    return _act(request, session, actor, ref, "restricted", change, values)
+    return act(request, session, actor, ref, "restricted", change, values)
 
 
 @router.post("/incidents/{ref}/notes")
@@ -261,7 +261,7 @@ def add_note(
         return "Note added to the timeline."
 
     values = {"text": text, "occurred_at": occurred_at}
-    return _act(request, session, actor, ref, "note", change, values)
+    return act(request, session, actor, ref, "note", change, values)
 
 
 @router.post("/incidents/{ref}/roles")
@@ -288,7 +288,7 @@ def assign_role(
         )
         return f"{who.name} is {IncidentRole(role).label.lower()}."
 
-    return _act(request, session, actor, ref, "roles", change, {"role": role, "person": person})
+    return act(request, session, actor, ref, "roles", change, {"role": role, "person": person})
 
 
 @router.post("/incidents/{ref}/roles/{assignment_id}/unassign")
@@ -306,7 +306,7 @@ def unassign_role(
         )
         return f"{row.person.name} no longer holds that role."
 
-    return _act(request, session, actor, ref, "roles", change)
+    return act(request, session, actor, ref, "roles", change)
 
 
 @router.post("/incidents/{ref}/participants")
@@ -329,7 +329,7 @@ def add_participant(
         return f"{who.name} joined."
 
     values = {"person": person, "reason": reason}
-    return _act(request, session, actor, ref, "participants", change, values)
+    return act(request, session, actor, ref, "participants", change, values)
 
 
 @router.post("/incidents/{ref}/participants/{participant_id}/release")
@@ -347,55 +347,7 @@ def release_participant(
         )
         return f"{row.person.name} released: you're clear."
 
-    return _act(request, session, actor, ref, "participants", change)
-
-
-@router.post("/incidents/{ref}/tasks")
-def add_task(
-    ref: str,
-    request: Request,
-    session: DbSession,
-    actor: PageResponder,
-    at: Now,
-    title: Annotated[str, Form()] = "",
-    assignee: Annotated[str, Form()] = "",
-) -> Response:
-    def change(incident: Incident) -> str:
-        data = TaskCreate(title=title, assignee=assignee or None)
-        task = tasks.do_add_task(session=session, incident=incident, actor=actor, data=data, now=at)
-        return f"Task added: {task.title}"
-
-    values = {"title": title, "assignee": assignee}
-    return _act(request, session, actor, ref, "tasks", change, values)
-
-
-@router.post("/incidents/{ref}/tasks/{task_id}")
-def update_task(
-    ref: str,
-    task_id: int,
-    request: Request,
-    session: DbSession,
-    actor: PageResponder,
-    at: Now,
-    status: Annotated[str, Form()] = "",
-    assignee: Annotated[str, Form()] = "",
-) -> Response:
-    def change(incident: Incident) -> str:
-        task = tasks.access_task(session=session, incident=incident, task_id=task_id)
-        # The row's form always sends both fields; pass on only what was changed, so the
-        # timeline does not say "assigned to" for a status change.
-        current = task.assignee.email if task.assignee else ""
-        data = TaskUpdate(
-            status=status or None,
-            assignee=assignee if assignee and assignee != current else None,
-            clear_assignee=not assignee,
-        )
-        tasks.do_update_task(
-            session=session, incident=incident, actor=actor, task=task, data=data, now=at
-        )
-        return f"Task “{task.title}” saved."
-
-    return _act(request, session, actor, ref, "tasks", change)
+    return act(request, session, actor, ref, "participants", change)
 
 
 def _refuse(field: str, detail: str) -> NoReturn:

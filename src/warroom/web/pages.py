@@ -6,39 +6,33 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    # Imported here, not at module level: nothing happens at import time, and the domains'
-    # page modules import the shared helpers in this package.
+    """Every page router, in the order they match; the war room's panels registered first.
+    Imports live in the functions, not at module level: nothing happens at import time, and
+    the domains' page modules import the shared helpers in this package."""
+    _room_panels()
+    return [*_response_routers(), *_aftermath_routers()]
+
+
+def _response_routers() -> list[APIRouter]:
+    """Prepare, detect, mobilise and protect: the catalog, alerts, incidents, on-call, changes."""
     from warroom.access import pages as access_pages
     from warroom.alerts import pages as alert_pages
     from warroom.alerts import pages_admin as alert_admin_pages
     from warroom.alerts import pages_groups as alert_group_pages
-    from warroom.audit import pages as audit_pages
     from warroom.catalog import pages as catalog_pages
     from warroom.catalog import pages_assets, pages_parties, pages_plan, readiness_pages
     from warroom.changes import pages as change_pages
     from warroom.changes import pages_calendar, pages_change, pages_windows
     from warroom.changes import pages_room as change_room
     from warroom.incidents import pages as incident_pages
-    from warroom.incidents import pages_room, pages_templates
-    from warroom.knowledge import pages as knowledge_pages
-    from warroom.metrics import pages as metrics_pages
+    from warroom.incidents import pages_room, pages_tasks, pages_templates
     from warroom.oncall import web_pages as oncall_pages
-    from warroom.reviews import pages as review_pages
-    from warroom.security import pages_room as security_room
-    from warroom.sentiment import pages as sentiment_pages
-    from warroom.statuspage import pages_admin as status_admin
-    from warroom.statuspage import pages_comms
-    from warroom.statuspage import pages_followup as followup_pages
-    from warroom.statuspage import pages_private as private_pages
-    from warroom.statuspage import pages_room as status_room
-    from warroom.statuspage import pages_templates as wording_pages
-    from warroom.vulns import pages as vuln_pages
 
-    _room_panels()
     return [
         access_pages.router,
         incident_pages.router,
         pages_room.router,
+        pages_tasks.router,
         pages_templates.router,
         catalog_pages.router,
         pages_assets.router,
@@ -54,6 +48,26 @@ def routers() -> list[APIRouter]:
         pages_change.router,
         pages_windows.router,
         change_room.router,
+    ]
+
+
+def _aftermath_routers() -> list[APIRouter]:
+    """Communicate, respond to security incidents, learn."""
+    from warroom.audit import pages as audit_pages
+    from warroom.knowledge import pages as knowledge_pages
+    from warroom.metrics import pages as metrics_pages
+    from warroom.reviews import pages as review_pages
+    from warroom.security import pages_room as security_room
+    from warroom.sentiment import pages as sentiment_pages
+    from warroom.statuspage import pages_admin as status_admin
+    from warroom.statuspage import pages_comms
+    from warroom.statuspage import pages_followup as followup_pages
+    from warroom.statuspage import pages_private as private_pages
+    from warroom.statuspage import pages_room as status_room
+    from warroom.statuspage import pages_templates as wording_pages
+    from warroom.vulns import pages as vuln_pages
+
+    return [
         pages_comms.router,
         followup_pages.router,
         status_room.router,
