@@ -58,7 +58,8 @@ class KbEntry(Base):
     status: Mapped[str] = mapped_column(String(20), default="")
     digest: Mapped[str] = mapped_column(String(64), default="")
     occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    indexed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed: the semantic job asks for the latest each round to learn whether anything moved.
+    indexed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class KbKey(Base):

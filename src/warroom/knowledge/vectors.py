@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from warroom.knowledge.models import KbEntry, KbVector
@@ -26,6 +26,9 @@ Matrix = NDArray[np.float32]
 # A full re-read now and then: ids come from a sequence, and on PostgreSQL a transaction that
 # commits after a later one would otherwise stay unseen by the incremental read.
 FULL_READ_SECONDS = 300.0
+# The embedding job skips its scan while no entry was (re)indexed since its last clean round,
+# but looks anyway this often: an entry committed late may carry an earlier time.
+RECHECK_SECONDS = 60.0
 
 
 class WordLlamaEncoder:
@@ -75,10 +78,20 @@ class VectorIndex:
         self._row: dict[int, int] = {}
         self._last_id = 0
         self._full_at = 0.0
+        self._clean: tuple[object, float] | None = None  # (latest indexed_at, when) when none left
 
     # -- writing ---------------------------------------------------------------------------
 
     def embed_pending(self, session: Session, limit: int) -> int:
+        latest = session.scalar(select(func.max(KbEntry.indexed_at)))
+        clean = self._clean
+        if clean and clean[0] == latest and time.monotonic() - clean[1] < RECHECK_SECONDS:
+            return 0
+        done = self._embed(session, limit)
+        self._clean = (latest, time.monotonic()) if done < limit else None
+        return done
+
+    def _embed(self, session: Session, limit: int) -> int:
         stale = (
             select(KbEntry.id, KbEntry.title, KbEntry.body, KbEntry.fix, KbEntry.digest)
             .outerjoin(KbVector, KbVector.entry_id == KbEntry.id)

@@ -1,4 +1,5 @@
-"""knowledge base: the optional semantic model's vectors, one per entry
+"""knowledge base: the optional semantic model's vectors, one per entry; entries indexed by
+when they were last read, so the model's job learns cheaply whether anything changed
 
 Revision ID: 0019
 Revises: 0018
@@ -30,7 +31,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kb_vectors")),
         sa.UniqueConstraint("entry_id", name=op.f("uq_kb_vectors_entry_id")),
     )  # fmt: skip
+    op.create_index(op.f("ix_kb_entries_indexed_at"), "kb_entries", ["indexed_at"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_kb_entries_indexed_at"), table_name="kb_entries")
     op.drop_table("kb_vectors")
