@@ -108,3 +108,18 @@ def test_a_minor_incident_shows_the_panel_once_someone_plans_outreach(
     assert sorted(t["title"] for t in tasks if t["title"].startswith("Customer follow-up")) == [
         "Customer follow-up: Big Corp", "Customer follow-up: Small Shop",
     ]  # fmt: skip
+
+
+def test_an_unacknowledged_incident_misses_the_response_time_as_the_minutes_pass(
+    client: TestClient, admin: User, clock: Clock
+) -> None:
+    ok(client.post("/api/v1/services", json={"name": "orders", "tier": 1},
+                   headers=admin.headers), 201)  # fmt: skip
+    body = {"name": "Strict Ltd", "tier": 1,
+            "slas": [{"service": "orders", "response_minutes": 5}]}  # fmt: skip
+    ok(client.post("/api/v1/customers", json=body, headers=admin.headers), 201)
+    ref = declare(client, admin, severity="SEV3", services=["orders"])["ref"]
+    url = f"/api/v1/incidents/{ref}/affected-customers"
+    assert ok(client.get(url, headers=admin.headers))[0]["response_missed"] is False
+    clock.advance(minutes=6)  # still nobody has acknowledged it
+    assert ok(client.get(url, headers=admin.headers))[0]["response_missed"] is True
